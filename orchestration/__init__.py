@@ -1,0 +1,1 @@
+"""Millimetric warehouse: Dagster orchestration and the `millimetric` CLI."""
