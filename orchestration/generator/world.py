@@ -274,10 +274,11 @@ def _timing(
     v_dev: np.ndarray,
     v_no: np.ndarray,
     n_e: np.ndarray,
-    n_dev: int,
+    dev_first_visit: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Event timestamps. Returns (e_visit, e_pos, e_ts)."""
     n_v = v_dev.shape[0]
+    n_dev = dev_first_visit.shape[0]
     v_first_event = _segment_starts(n_e)
     e_visit = np.repeat(np.arange(n_v), n_e)
     n_ev = e_visit.shape[0]
@@ -301,7 +302,8 @@ def _timing(
         np.bincount(v_dev, minlength=n_dev) - 1
     )
     slack_sum = np.bincount(v_dev, weights=slack, minlength=n_dev)
-    room = np.maximum(window - fixed, 0)
+    # Squeezed devices fill a random 50-100% of the room, so they do not all start at t0.
+    room = np.maximum(window - fixed, 0) * rng.uniform(0.5, 1.0, n_dev)
     factor = np.where(slack_sum > room, room / np.maximum(slack_sum, 1.0), 1.0)
     slack = np.floor(slack * factor[v_dev]).astype(np.int64)
     span = fixed.astype(np.int64) + np.bincount(v_dev, weights=slack, minlength=n_dev).astype(
@@ -313,9 +315,7 @@ def _timing(
     prev_duration = np.concatenate([[0], duration[:-1]])
     step = np.where(v_no > 0, prev_duration + MIN_VISIT_GAP_MS + slack, 0)
     csum = np.cumsum(step)
-    v_start = first_start[v_dev] + csum - csum[_segment_starts(np.bincount(v_dev, minlength=n_dev))][
-        v_dev
-    ]
+    v_start = first_start[v_dev] + csum - csum[dev_first_visit][v_dev]
     return e_visit, e_pos, v_start[e_visit] + within
 
 
@@ -337,14 +337,13 @@ def build_world(
     say(f"world: {visitors:,} devices, {n_users:,} users, {n_v:,} visits in {projects} projects")
 
     e_visit, e_pos, e_ts = _timing(
-        rngs[2], start_ms, days, v["v_dev"], v["v_no"], v["v_n_events"], visitors
+        rngs[2], start_ms, days, v["v_dev"], v["v_no"], v["v_n_events"], v["dev_first_visit"]
     )
     n_ev = e_visit.shape[0]
     v_first_event = _segment_starts(v["v_n_events"])
     v_dev = v["v_dev"]
     e_dev = v_dev[e_visit]
-    dev_first_event = np.full(visitors, n_ev, dtype=np.int64)
-    dev_first_event[v_dev[::-1]] = v_first_event[::-1]  # first visit of each device wins
+    dev_first_event = v_first_event[v["dev_first_visit"]]
 
     # What the SDK sends: the user of the latest $identify on this device, else NULL.
     rng = rngs[3]

@@ -1,0 +1,14 @@
+{#- A filter for device-grain incremental models: on an incremental run, keep only rows of
+    devices whose `upstream` rows carry a deduplicated_at newer than anything this model holds.
+    Every such model carries deduplicated_at, so its own max is its watermark. Rebuilding a
+    changed device's whole history is what keeps incremental output equal to a full rebuild
+    (docs/incremental.md). -#}
+{% macro device_changed_since_last_run(upstream) -%}
+    {%- if is_incremental() -%}
+    where (project_id, anonymous_id) in (
+        select project_id, anonymous_id
+        from {{ upstream }}
+        where deduplicated_at > (select max(deduplicated_at) from {{ this }})
+    )
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,79 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='project_id, anonymous_id',
+        engine='MergeTree',
+        partition_by='toMonday(occurred_at)',
+        order_by='(project_id, anonymous_id, occurred_at, event_id)',
+    )
+}}
+-- sort key: sessions aggregate one device's events in time order
+
+with
+
+events as (
+    select * from {{ ref('int_events_sessionized') }}
+    {{ device_changed_since_last_run(ref('int_events_sessionized')) }}
+),
+
+device_links as (
+    select
+        *,
+        -- anyLast skips NULLs: the user of the latest link at or before this event
+        anyLast(user_id) over (
+            partition by project_id, anonymous_id
+            order by occurred_at, event_id
+            rows between unbounded preceding and current row
+        ) as latest_linked_user_id,
+        argMinIf(user_id, (occurred_at, event_id), user_id is not null) over (
+            partition by project_id, anonymous_id
+        ) as first_linked_user_id,
+        minIf(occurred_at, user_id is not null) over (
+            partition by project_id, anonymous_id
+        ) as first_linked_at
+    from events
+),
+
+resolved as (
+    select
+        *,
+        -- before any link, the event belongs to the device's first linked user (pre-login stitch)
+        coalesce(
+            user_id,
+            latest_linked_user_id,
+            {% if var('millimetric__stitch_lookback_days') is none %}
+                first_linked_user_id
+            {% else %}
+                if(
+                    occurred_at >= first_linked_at
+                    - toIntervalDay({{ var('millimetric__stitch_lookback_days') }}),
+                    first_linked_user_id,
+                    null
+                )
+            {% endif %}
+        ) as resolved_user_id
+    from device_links
+),
+
+final as (
+    select
+        event_id,
+        project_id,
+        event_name,
+        anonymous_id,
+        user_id,
+        resolved_user_id,
+        session_id,
+        url,
+        referrer,
+        properties,
+        session_number,
+        occurred_at,
+        session_started_at,
+        received_at,
+        deduplicated_at
+    from resolved
+)
+
+select * from final

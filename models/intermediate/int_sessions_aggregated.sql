@@ -1,0 +1,73 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='project_id, anonymous_id',
+        engine='MergeTree',
+        partition_by='toStartOfMonth(started_at)',
+        order_by='(project_id, anonymous_id, started_at)',
+    )
+}}
+-- sort key: a changed device's sessions are replaced together
+
+with
+
+events as (
+    select * from {{ ref('int_events_identified') }}
+    {{ device_changed_since_last_run(ref('int_events_identified')) }}
+),
+
+sessions as (
+    select
+        session_id,
+        project_id,
+        anonymous_id,
+        -- tuple(): argMax skips NULL values, and "nobody known" must stay NULL
+        argMax(tuple(resolved_user_id), (occurred_at, event_id)).1 as user_id,
+        argMin(url, (occurred_at, event_id)) as entry_url,
+        argMin(referrer, (occurred_at, event_id)) as entry_referrer,
+        argMax(url, (occurred_at, event_id)) as exit_url,
+        any(session_number) as session_number,
+        count() as event_count,
+        countIf(event_name = '$pageview') as pageview_count,
+        min(occurred_at) as started_at,
+        max(occurred_at) as ended_at,
+        max(deduplicated_at) as deduplicated_at
+    from events
+    group by project_id, anonymous_id, session_id
+),
+
+final as (
+    select
+        session_id,
+        project_id,
+        anonymous_id,
+        user_id,
+        entry_url,
+        path(entry_url) as entry_path,
+        path(exit_url) as exit_path,
+        entry_referrer,
+        domainWithoutWWW(entry_url) as entry_host,
+        domainWithoutWWW(entry_referrer) as entry_referrer_host,
+        {{ url_parameter('entry_url', 'utm_source') }} as utm_source,
+        {{ url_parameter('entry_url', 'utm_medium') }} as utm_medium,
+        {{ url_parameter('entry_url', 'utm_campaign') }} as utm_campaign,
+        {{ url_parameter('entry_url', 'utm_content') }} as utm_content,
+        {{ url_parameter('entry_url', 'utm_term') }} as utm_term,
+        session_number,
+        event_count,
+        pageview_count,
+        dateDiff('millisecond', started_at, ended_at) / 1000 as duration_seconds,
+        -- Google Ads click ids mark paid search even without UTM tags
+        (
+            {{ url_parameter('entry_url', 'gclid') }} != ''
+            or {{ url_parameter('entry_url', 'gbraid') }} != ''
+            or {{ url_parameter('entry_url', 'wbraid') }} != ''
+        ) as has_google_click_id,
+        started_at,
+        ended_at,
+        deduplicated_at
+    from sessions
+)
+
+select * from final

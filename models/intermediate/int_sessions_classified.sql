@@ -1,0 +1,94 @@
+{{ config(materialized='view') }}
+-- a view: sessions and attribution both read it, and it only adds a few expressions
+
+with
+
+sessions as (
+    select * from {{ ref('int_sessions_aggregated') }}
+),
+
+source_categories as (
+    select mapFromArrays(groupArray(source), groupArray(source_category)) as category_by_source
+    from {{ ref('channel_source_categories') }}
+),
+
+referrals as (
+    select
+        sessions.*,
+        -- a referrer from the page's own host is internal navigation, not a source
+        entry_referrer_host != '' and entry_referrer_host != entry_host as has_external_referrer,
+        -- hosts also match by registrable domain (l.facebook.com) and first label (google.co.uk)
+        coalesce(
+            nullIf(category_by_source[entry_referrer_host], ''),
+            nullIf(category_by_source[cutToFirstSignificantSubdomain(entry_referrer_host)], ''),
+            nullIf(category_by_source[firstSignificantSubdomain(entry_referrer_host)], ''),
+            ''
+        ) as referrer_category
+    from sessions
+    cross join source_categories
+),
+
+sourced as (
+    -- precedence: UTM tags, then a Google click id, then an external referrer, else direct
+    select
+        *,
+        utm_source != '' or utm_medium != '' or utm_campaign != '' as has_utm,
+        multiIf(
+            has_utm, if(utm_source = '', '(not set)', utm_source),
+            has_google_click_id, 'google',
+            has_external_referrer, entry_referrer_host,
+            '(direct)'
+        ) as entry_source,
+        multiIf(
+            has_utm, if(utm_medium = '', '(not set)', utm_medium),
+            has_google_click_id, 'cpc',
+            has_external_referrer,
+            if(referrer_category = 'SOURCE_CATEGORY_SEARCH', 'organic', 'referral'),
+            '(none)'
+        ) as entry_medium,
+        if(has_utm and utm_campaign != '', utm_campaign, '(not set)') as entry_campaign,
+        if(has_utm, utm_content, '') as entry_content,
+        if(has_utm, utm_term, '') as entry_term
+    from referrals
+),
+
+categorized as (
+    select
+        sourced.*,
+        coalesce(
+            nullIf(category_by_source[lower(entry_source)], ''),
+            nullIf(category_by_source[cutToFirstSignificantSubdomain(lower(entry_source))], ''),
+            nullIf(category_by_source[firstSignificantSubdomain(lower(entry_source))], ''),
+            ''
+        ) as source_category
+    from sourced
+    cross join source_categories
+),
+
+final as (
+    select
+        session_id,
+        project_id,
+        anonymous_id,
+        user_id,
+        entry_url,
+        entry_path,
+        exit_path,
+        entry_referrer,
+        entry_source,
+        entry_medium,
+        entry_campaign,
+        entry_content,
+        entry_term,
+        {{ channel_group('entry_source', 'entry_medium', 'entry_campaign', 'source_category') }}
+            as channel,
+        session_number,
+        event_count,
+        pageview_count,
+        duration_seconds,
+        started_at,
+        ended_at
+    from categorized
+)
+
+select * from final

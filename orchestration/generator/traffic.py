@@ -1,0 +1,292 @@
+"""`generate`: the world model rendered as raw.events rows plus the ground-truth tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from orchestration.generator import ids, truth, vocab
+from orchestration.generator.world import (
+    BUTTON_CLICK,
+    EVENT_NAMES,
+    FORM_SUBMIT,
+    HOUR_MS,
+    IDENTIFY,
+    PAGEVIEW,
+    PURCHASE,
+    World,
+    build_world,
+)
+
+DEFAULT_START_DATE = dt.date(2026, 1, 1)
+REDELIVERY_SHARE = 0.01
+CLICK_ID_LENGTH = 24
+
+EVENTS_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("project_id", pa.string()),
+        ("event_name", pa.string()),
+        ("anonymous_id", pa.string()),
+        ("user_id", pa.string()),
+        ("timestamp", pa.timestamp("ms", tz="UTC")),
+        ("received_at", pa.timestamp("ms", tz="UTC")),
+        ("url", pa.string()),
+        ("referrer", pa.string()),
+        ("properties", pa.string()),
+        ("user_agent", pa.string()),
+        ("is_anonymous_id_fabricated", pa.bool_()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Generated events and the ground truth they were generated from.
+
+    events: exactly the raw.events columns, redeliveries included, ordered by received_at.
+    visits, device_users, conversions, users, projects: the truth tables (see docs/generator.md).
+    """
+
+    events: pa.Table
+    visits: pa.Table
+    device_users: pa.Table
+    conversions: pa.Table
+    users: pa.Table
+    projects: pa.Table
+    seed: int
+    days: int
+    start_date: dt.date
+
+    def truth_tables(self) -> dict[str, pa.Table]:
+        return {
+            "visits": self.visits,
+            "device_users": self.device_users,
+            "conversions": self.conversions,
+            "users": self.users,
+            "projects": self.projects,
+        }
+
+
+def _cat(*parts: pa.Array | str) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _strings(values: list[str] | tuple[str, ...]) -> pa.Array:
+    return pa.array(list(values), type=pa.string())
+
+
+def _nullable_take(values: pa.Array, index: np.ndarray) -> pa.Array:
+    """values[index], NULL where index < 0."""
+    return values.take(pa.array(index, mask=index < 0))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Per-entity strings shared by the events and the truth tables."""
+
+    project_ids: pa.Array
+    anonymous_ids: pa.Array  # per device
+    user_ids: pa.Array  # per user
+    emails: pa.Array  # per user
+    event_ids: pa.Array  # per distinct event
+    revenue_cents: np.ndarray  # per distinct event, 0 unless a purchase
+    currency: np.ndarray  # per distinct event, index into vocab.CURRENCIES, -1 unless a purchase
+
+
+def _render_entities(w: World, rng: np.random.Generator) -> Rendered:
+    n_ev = w.e_ts.shape[0]
+    n_users = w.user_project.shape[0]
+    global_user = np.arange(n_users)
+    emails = _cat(
+        "user_",
+        pc.cast(pa.array(global_user + 1), pa.string()),
+        "_",
+        ids.short_hashes(global_user),
+        "@example.com",
+    )
+    purchase = w.e_kind == PURCHASE
+    n_p = int(purchase.sum())
+    # Mostly plan prices, some free-form amounts; always whole cents.
+    cents = np.where(
+        rng.random(n_p) < 0.7,
+        rng.choice(np.array(vocab.PRICE_POINTS_CENTS), size=n_p),
+        np.maximum(100, np.round(rng.lognormal(np.log(6_000), 0.8, n_p))).astype(np.int64),
+    )
+    cur_p = np.array(vocab.CURRENCY_WEIGHTS)
+    revenue_cents = np.zeros(n_ev, dtype=np.int64)
+    revenue_cents[purchase] = cents
+    currency = np.full(n_ev, -1, dtype=np.int8)
+    currency[purchase] = rng.choice(len(vocab.CURRENCIES), size=n_p, p=cur_p / cur_p.sum())
+    return Rendered(
+        project_ids=_strings(w.project_ids),
+        anonymous_ids=ids.device_ids(w.dev_local),
+        user_ids=ids.user_ids(w.user_local),
+        emails=emails,
+        event_ids=ids.random_uuids(rng, n_ev),
+        revenue_cents=revenue_cents,
+        currency=currency,
+    )
+
+
+def _properties(w: World, r: Rendered, rng: np.random.Generator) -> pa.Array:
+    """The properties JSON of every distinct event, as one take from a concatenated vocabulary."""
+    pageview = [f'{{"title":"{title}"}}' for _path, title, _a, _b in vocab.PAGES]
+    traits = _cat(
+        '{"email":"',
+        r.emails,
+        '","plan":"',
+        _strings(vocab.PLANS).take(pa.array(w.user_plan)),
+        '","tier":"',
+        _strings(vocab.TIERS).take(pa.array(w.user_tier)),
+        '","team_size":',
+        pc.cast(pa.array(w.user_team_size), pa.string()),
+        "}",
+    )
+    purchase = np.flatnonzero(w.e_kind == PURCHASE)
+    cents = r.revenue_cents[purchase]
+    purchases = _cat(
+        '{"revenue":',
+        pc.cast(pa.array(cents // 100), pa.string()),
+        ".",
+        pc.utf8_lpad(pc.cast(pa.array(cents % 100), pa.string()), width=2, padding="0"),
+        ',"currency":"',
+        _strings(vocab.CURRENCIES).take(pa.array(r.currency[purchase])),
+        '"}',
+    )
+    fixed = _strings(pageview + list(vocab.BUTTON_PROPERTIES) + list(vocab.FORM_PROPERTIES))
+    all_props = pa.concat_arrays([fixed, traits, purchases])
+
+    n_ev = w.e_ts.shape[0]
+    n_pv, n_btn, n_form = len(pageview), len(vocab.BUTTON_PROPERTIES), len(vocab.FORM_PROPERTIES)
+    kind = w.e_kind
+    idx = w.e_path.astype(np.int64)  # pageviews: by page
+    btn = kind == BUTTON_CLICK
+    idx = np.where(btn, n_pv + rng.integers(0, n_btn, n_ev), idx)
+    form = kind == FORM_SUBMIT
+    idx = np.where(form, n_pv + n_btn + rng.integers(0, n_form, n_ev), idx)
+    base = n_pv + n_btn + n_form
+    idx = np.where(kind == IDENTIFY, base + w.e_user, idx)
+    idx[purchase] = base + w.user_project.shape[0] + np.arange(purchase.shape[0])
+    return all_props.take(pa.array(idx))
+
+
+def _urls(w: World, rng: np.random.Generator) -> tuple[pa.Array, pa.Array]:
+    """(url, referrer) of every distinct event."""
+    variants = vocab.VARIANTS
+    n_v = w.v_dev.shape[0]
+    hosts = _strings(w.hosts)
+    paths = _strings([p[0] for p in vocab.PAGES])
+    e_host = hosts.take(pa.array(w.dev_project[w.e_dev]))
+    v_host = hosts.take(pa.array(w.dev_project[w.v_dev]))
+
+    # Landing query: the variant's UTM tags, plus a random click id on some landings.
+    var = w.v_variant
+    click_share = np.array([v.click_share for v in variants])
+    has_click = rng.random(n_v) < click_share[var]
+    click = pc.if_else(
+        pa.array(has_click),
+        _cat(
+            _strings([v.click_param for v in variants]).take(pa.array(var)),
+            ids.random_tokens(rng, n_v, CLICK_ID_LENGTH),
+        ),
+        "",
+    )
+    v_query = _cat(_strings([v.query for v in variants]).take(pa.array(var)), click)
+    e_query = _nullable_take(v_query, np.where(w.e_pos == 0, w.e_visit, -1)).fill_null("")
+    url = _cat(e_host, paths.take(pa.array(w.e_path)), e_query)
+
+    # Landing referrer: the variant's, or a page of the site itself for "internal" landings.
+    internal = np.array([v.referrer == vocab.INTERNAL_REFERRER for v in variants])[var]
+    inner_w = np.array([p[3] for p in vocab.PAGES])
+    own_page = _cat(v_host, paths.take(pa.array(rng.choice(len(paths), n_v, p=inner_w / inner_w.sum()))))
+    v_ref = pc.if_else(
+        pa.array(internal), own_page, _strings([v.referrer for v in variants]).take(pa.array(var))
+    )
+    # Inside a visit the referrer is the previous event's page on the same host.
+    prev_path = np.concatenate([[0], w.e_path[:-1]])
+    referrer = pc.if_else(
+        pa.array(w.e_pos == 0),
+        v_ref.take(pa.array(w.e_visit)),
+        _cat(e_host, paths.take(pa.array(prev_path))),
+    )
+    return url, referrer
+
+
+def _events(
+    w: World, r: Rendered, rng: np.random.Generator, say: Callable[[str], None]
+) -> pa.Table:
+    n_ev = w.e_ts.shape[0]
+    e_dev = w.e_dev
+    url, referrer = _urls(w, rng)
+    ts_type = pa.timestamp("ms", tz="UTC")
+    distinct = pa.table(
+        {
+            "event_id": r.event_ids,
+            "project_id": r.project_ids.take(pa.array(w.dev_project[e_dev])),
+            "event_name": _strings(EVENT_NAMES).take(pa.array(w.e_kind)),
+            "anonymous_id": r.anonymous_ids.take(pa.array(e_dev)),
+            "user_id": _nullable_take(r.user_ids, w.e_user),
+            "timestamp": pa.array(w.e_ts, type=ts_type),
+            "received_at": pa.array(w.e_received, type=ts_type),
+            "url": url,
+            "referrer": referrer,
+            "properties": _properties(w, r, rng),
+            "user_agent": _strings(vocab.USER_AGENTS).take(pa.array(w.dev_ua[e_dev])),
+            "is_anonymous_id_fabricated": pa.array(np.zeros(n_ev, dtype=bool)),
+        },
+        schema=EVENTS_SCHEMA,
+    )
+    # Redeliveries: the identical row once more, stored again seconds to hours later.
+    dup = np.flatnonzero(rng.random(n_ev) < REDELIVERY_SHARE)
+    rows = np.concatenate([np.arange(n_ev), dup])
+    received = np.concatenate(
+        [w.e_received, w.e_received[dup] + rng.integers(1_000, 6 * HOUR_MS, dup.shape[0])]
+    )
+    order = np.argsort(received, kind="stable")
+    events = distinct.take(pa.array(rows[order]))
+    events = events.set_column(
+        EVENTS_SCHEMA.get_field_index("received_at"),
+        EVENTS_SCHEMA.field("received_at"),
+        pa.array(received[order], type=ts_type),
+    )
+    say(f"events: {events.num_rows:,} rows ({dup.shape[0]:,} redeliveries)")
+    return events.combine_chunks()
+
+
+def generate(
+    days: int = 30,
+    visitors: int = 100_000,
+    projects: int = 3,
+    seed: int = 0,
+    start_date: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Traffic:
+    """Synthetic traffic for `visitors` devices over `days` days from `start_date` (default
+    2026-01-01) in `projects` projects, with its ground truth.
+
+    Deterministic: the same arguments give identical tables. Roughly 10 events per visitor.
+    """
+    if days < 1 or visitors < 1 or projects < 1:
+        raise ValueError("days, visitors and projects must be at least 1")
+    say = progress or (lambda _msg: None)
+    start = start_date or DEFAULT_START_DATE
+    start_ms = int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC).timestamp()) * 1000
+    world = build_world(seed, days, visitors, projects, start_ms, say)
+    # Rendering draws from its own stream so the world does not shift when rendering changes.
+    render_rng, event_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence([seed, 1]).spawn(2)
+    )
+    rendered = _render_entities(world, render_rng)
+    events = _events(world, rendered, event_rng, say)
+    tables = truth.truth_tables(world, rendered)
+    say(
+        f"truth: {tables['visits'].num_rows:,} visits, {tables['users'].num_rows:,} users, "
+        f"{tables['conversions'].num_rows:,} conversions"
+    )
+    return Traffic(events=events, seed=seed, days=days, start_date=start, **tables)
