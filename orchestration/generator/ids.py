@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _TOKEN = np.frombuffer(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", dtype=np.uint8
 )
@@ -43,10 +42,15 @@ def fixed_width_strings(chars: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
+def _hex_digits(nibbles: np.ndarray) -> np.ndarray:
+    # Arithmetic instead of a table lookup: SIMD-friendly, several times faster on big arrays.
+    return nibbles + np.uint8(48) + (nibbles > 9).astype(np.uint8) * np.uint8(39)
+
+
 def _hex(raw: np.ndarray) -> np.ndarray:
     out = np.empty((raw.shape[0], raw.shape[1] * 2), dtype=np.uint8)
-    out[:, 0::2] = _HEX[raw >> 4]
-    out[:, 1::2] = _HEX[raw & 0x0F]
+    out[:, 0::2] = _hex_digits(raw >> 4)
+    out[:, 1::2] = _hex_digits(raw & np.uint8(0x0F))
     return out
 
 

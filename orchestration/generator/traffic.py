@@ -81,9 +81,15 @@ def _strings(values: list[str] | tuple[str, ...]) -> pa.Array:
     return pa.array(list(values), type=pa.string())
 
 
-def _nullable_take(values: pa.Array, index: np.ndarray) -> pa.Array:
-    """values[index], NULL where index < 0."""
-    return values.take(pa.array(index, mask=index < 0))
+def _gather(values: pa.Array, index: np.ndarray) -> pa.Array:
+    """values[index] as a plain string array, NULL where index < 0.
+
+    Decoding a dictionary array sizes the output up front; `take` grows it, which costs several
+    times more on the big columns (user_agent alone is ~120 bytes a row).
+    """
+    index = np.asarray(index)
+    codes = pa.array(index.astype(np.int32, copy=False), mask=index < 0)
+    return pa.DictionaryArray.from_arrays(codes, values).cast(values.type)
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class Rendered:
     user_ids: pa.Array  # per user
     emails: pa.Array  # per user
     event_ids: pa.Array  # per distinct event
+    event_id_bytes: np.ndarray  # (events, 16) uint8 behind event_ids
     revenue_cents: np.ndarray  # per distinct event, 0 unless a purchase
     currency: np.ndarray  # per distinct event, index into vocab.CURRENCIES, -1 unless a purchase
 
@@ -123,27 +130,29 @@ def _render_entities(w: World, rng: np.random.Generator) -> Rendered:
     revenue_cents[purchase] = cents
     currency = np.full(n_ev, -1, dtype=np.int8)
     currency[purchase] = rng.choice(len(vocab.CURRENCIES), size=n_p, p=cur_p / cur_p.sum())
+    raw_ids = np.frombuffer(rng.bytes(16 * n_ev), dtype=np.uint8).reshape(n_ev, 16)
     return Rendered(
         project_ids=_strings(w.project_ids),
         anonymous_ids=ids.device_ids(w.dev_local),
         user_ids=ids.user_ids(w.user_local),
         emails=emails,
-        event_ids=ids.random_uuids(rng, n_ev),
+        event_ids=ids.uuid_strings(raw_ids),
+        event_id_bytes=raw_ids,
         revenue_cents=revenue_cents,
         currency=currency,
     )
 
 
-def _properties(w: World, r: Rendered, rng: np.random.Generator) -> pa.Array:
-    """The properties JSON of every distinct event, as one take from a concatenated vocabulary."""
+def _properties(w: World, r: Rendered, rng: np.random.Generator, rows: np.ndarray) -> pa.Array:
+    """The properties JSON of the events `rows`: one take from a concatenated vocabulary."""
     pageview = [f'{{"title":"{title}"}}' for _path, title, _a, _b in vocab.PAGES]
     traits = _cat(
         '{"email":"',
         r.emails,
         '","plan":"',
-        _strings(vocab.PLANS).take(pa.array(w.user_plan)),
+        _gather(_strings(vocab.PLANS), w.user_plan),
         '","tier":"',
-        _strings(vocab.TIERS).take(pa.array(w.user_tier)),
+        _gather(_strings(vocab.TIERS), w.user_tier),
         '","team_size":',
         pc.cast(pa.array(w.user_team_size), pa.string()),
         "}",
@@ -156,7 +165,7 @@ def _properties(w: World, r: Rendered, rng: np.random.Generator) -> pa.Array:
         ".",
         pc.utf8_lpad(pc.cast(pa.array(cents % 100), pa.string()), width=2, padding="0"),
         ',"currency":"',
-        _strings(vocab.CURRENCIES).take(pa.array(r.currency[purchase])),
+        _gather(_strings(vocab.CURRENCIES), r.currency[purchase]),
         '"}',
     )
     fixed = _strings(pageview + list(vocab.BUTTON_PROPERTIES) + list(vocab.FORM_PROPERTIES))
@@ -166,24 +175,24 @@ def _properties(w: World, r: Rendered, rng: np.random.Generator) -> pa.Array:
     n_pv, n_btn, n_form = len(pageview), len(vocab.BUTTON_PROPERTIES), len(vocab.FORM_PROPERTIES)
     kind = w.e_kind
     idx = w.e_path.astype(np.int64)  # pageviews: by page
-    btn = kind == BUTTON_CLICK
-    idx = np.where(btn, n_pv + rng.integers(0, n_btn, n_ev), idx)
-    form = kind == FORM_SUBMIT
-    idx = np.where(form, n_pv + n_btn + rng.integers(0, n_form, n_ev), idx)
+    idx = np.where(kind == BUTTON_CLICK, n_pv + rng.integers(0, n_btn, n_ev), idx)
+    idx = np.where(kind == FORM_SUBMIT, n_pv + n_btn + rng.integers(0, n_form, n_ev), idx)
     base = n_pv + n_btn + n_form
     idx = np.where(kind == IDENTIFY, base + w.e_user, idx)
     idx[purchase] = base + w.user_project.shape[0] + np.arange(purchase.shape[0])
-    return all_props.take(pa.array(idx))
+    return _gather(all_props, idx[rows])
 
 
-def _urls(w: World, rng: np.random.Generator) -> tuple[pa.Array, pa.Array]:
-    """(url, referrer) of every distinct event."""
+def _urls(w: World, rng: np.random.Generator, rows: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """(url, referrer) of the events `rows`."""
     variants = vocab.VARIANTS
     n_v = w.v_dev.shape[0]
     hosts = _strings(w.hosts)
     paths = _strings([p[0] for p in vocab.PAGES])
-    e_host = hosts.take(pa.array(w.dev_project[w.e_dev]))
-    v_host = hosts.take(pa.array(w.dev_project[w.v_dev]))
+    e_visit = w.e_visit[rows]
+    e_path = w.e_path[rows]
+    landing = w.e_pos[rows] == 0
+    e_host = _gather(hosts, w.dev_project[w.v_dev[e_visit]])
 
     # Landing query: the variant's UTM tags, plus a random click id on some landings.
     var = w.v_variant
@@ -192,28 +201,30 @@ def _urls(w: World, rng: np.random.Generator) -> tuple[pa.Array, pa.Array]:
     click = pc.if_else(
         pa.array(has_click),
         _cat(
-            _strings([v.click_param for v in variants]).take(pa.array(var)),
+            _gather(_strings([v.click_param for v in variants]), var),
             ids.random_tokens(rng, n_v, CLICK_ID_LENGTH),
         ),
         "",
     )
-    v_query = _cat(_strings([v.query for v in variants]).take(pa.array(var)), click)
-    e_query = _nullable_take(v_query, np.where(w.e_pos == 0, w.e_visit, -1)).fill_null("")
-    url = _cat(e_host, paths.take(pa.array(w.e_path)), e_query)
+    v_query = _cat(_gather(_strings([v.query for v in variants]), var), click)
+    e_query = _gather(v_query, np.where(landing, e_visit, -1)).fill_null("")
+    url = _cat(e_host, _gather(paths, e_path), e_query)
 
     # Landing referrer: the variant's, or a page of the site itself for "internal" landings.
     internal = np.array([v.referrer == vocab.INTERNAL_REFERRER for v in variants])[var]
     inner_w = np.array([p[3] for p in vocab.PAGES])
-    own_page = _cat(v_host, paths.take(pa.array(rng.choice(len(paths), n_v, p=inner_w / inner_w.sum()))))
+    own_path = rng.choice(len(vocab.PAGES), n_v, p=inner_w / inner_w.sum())
     v_ref = pc.if_else(
-        pa.array(internal), own_page, _strings([v.referrer for v in variants]).take(pa.array(var))
+        pa.array(internal),
+        _cat(_gather(hosts, w.dev_project[w.v_dev]), _gather(paths, own_path)),
+        _gather(_strings([v.referrer for v in variants]), var),
     )
     # Inside a visit the referrer is the previous event's page on the same host.
-    prev_path = np.concatenate([[0], w.e_path[:-1]])
+    prev_path = np.concatenate([[0], w.e_path[:-1]])[rows]
     referrer = pc.if_else(
-        pa.array(w.e_pos == 0),
-        v_ref.take(pa.array(w.e_visit)),
-        _cat(e_host, paths.take(pa.array(prev_path))),
+        pa.array(landing),
+        _gather(v_ref, np.where(landing, e_visit, -1)),
+        _cat(e_host, _gather(paths, prev_path)),
     )
     return url, referrer
 
@@ -222,41 +233,38 @@ def _events(
     w: World, r: Rendered, rng: np.random.Generator, say: Callable[[str], None]
 ) -> pa.Table:
     n_ev = w.e_ts.shape[0]
-    e_dev = w.e_dev
-    url, referrer = _urls(w, rng)
-    ts_type = pa.timestamp("ms", tz="UTC")
-    distinct = pa.table(
-        {
-            "event_id": r.event_ids,
-            "project_id": r.project_ids.take(pa.array(w.dev_project[e_dev])),
-            "event_name": _strings(EVENT_NAMES).take(pa.array(w.e_kind)),
-            "anonymous_id": r.anonymous_ids.take(pa.array(e_dev)),
-            "user_id": _nullable_take(r.user_ids, w.e_user),
-            "timestamp": pa.array(w.e_ts, type=ts_type),
-            "received_at": pa.array(w.e_received, type=ts_type),
-            "url": url,
-            "referrer": referrer,
-            "properties": _properties(w, r, rng),
-            "user_agent": _strings(vocab.USER_AGENTS).take(pa.array(w.dev_ua[e_dev])),
-            "is_anonymous_id_fabricated": pa.array(np.zeros(n_ev, dtype=bool)),
-        },
-        schema=EVENTS_SCHEMA,
-    )
-    # Redeliveries: the identical row once more, stored again seconds to hours later.
+    # Redeliveries: the identical row once more, stored again seconds to hours later. Rows are
+    # emitted in received_at order; the order is fixed first so every column is built in place.
     dup = np.flatnonzero(rng.random(n_ev) < REDELIVERY_SHARE)
     rows = np.concatenate([np.arange(n_ev), dup])
     received = np.concatenate(
         [w.e_received, w.e_received[dup] + rng.integers(1_000, 6 * HOUR_MS, dup.shape[0])]
     )
     order = np.argsort(received, kind="stable")
-    events = distinct.take(pa.array(rows[order]))
-    events = events.set_column(
-        EVENTS_SCHEMA.get_field_index("received_at"),
-        EVENTS_SCHEMA.field("received_at"),
-        pa.array(received[order], type=ts_type),
+    rows, received = rows[order], received[order]
+
+    e_dev = w.e_dev[rows]
+    url, referrer = _urls(w, rng, rows)
+    ts_type = pa.timestamp("ms", tz="UTC")
+    events = pa.table(
+        {
+            "event_id": ids.uuid_strings(r.event_id_bytes[rows]),
+            "project_id": _gather(r.project_ids, w.dev_project[e_dev]),
+            "event_name": _gather(_strings(EVENT_NAMES), w.e_kind[rows]),
+            "anonymous_id": _gather(r.anonymous_ids, e_dev),
+            "user_id": _gather(r.user_ids, w.e_user[rows]),
+            "timestamp": pa.array(w.e_ts[rows], type=ts_type),
+            "received_at": pa.array(received, type=ts_type),
+            "url": url,
+            "referrer": referrer,
+            "properties": _properties(w, r, rng, rows),
+            "user_agent": _gather(_strings(vocab.USER_AGENTS), w.dev_ua[e_dev]),
+            "is_anonymous_id_fabricated": pa.array(np.zeros(rows.shape[0], dtype=bool)),
+        },
+        schema=EVENTS_SCHEMA,
     )
     say(f"events: {events.num_rows:,} rows ({dup.shape[0]:,} redeliveries)")
-    return events.combine_chunks()
+    return events
 
 
 def generate(

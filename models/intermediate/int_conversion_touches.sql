@@ -1,0 +1,97 @@
+{{
+    config(
+        engine='MergeTree',
+        order_by='(project_id, conversion_id, touch_number)',
+    )
+}}
+-- sort key: credits are computed per conversion, over its touches in order
+
+with
+
+conversions as (
+    select * from {{ ref('conversions') }}
+),
+
+sessions as (
+    select * from {{ ref('int_sessions_classified') }}
+),
+
+converting_sessions as (
+    select
+        conversions.*,
+        sessions.started_at as converting_session_started_at
+    from conversions
+    inner join sessions
+        on conversions.project_id = sessions.project_id
+        and conversions.session_id = sessions.session_id
+),
+
+user_touches as (
+    -- the user's sessions on any stitched device, up to the converting session
+    select
+        converting_sessions.project_id as project_id,
+        converting_sessions.conversion_id as conversion_id,
+        sessions.session_id as session_id,
+        sessions.channel as channel,
+        sessions.entry_source as source,
+        sessions.entry_medium as medium,
+        sessions.entry_campaign as campaign,
+        sessions.started_at as touch_started_at,
+        converting_sessions.converted_at as converted_at
+    from converting_sessions
+    inner join sessions
+        on converting_sessions.project_id = sessions.project_id
+        and converting_sessions.user_id = sessions.user_id
+    where sessions.started_at < converting_sessions.converting_session_started_at
+),
+
+converting_touches as (
+    -- the converting session itself counts even when it resolved to someone else
+    select
+        converting_sessions.project_id as project_id,
+        converting_sessions.conversion_id as conversion_id,
+        sessions.session_id as session_id,
+        sessions.channel as channel,
+        sessions.entry_source as source,
+        sessions.entry_medium as medium,
+        sessions.entry_campaign as campaign,
+        sessions.started_at as touch_started_at,
+        converting_sessions.converted_at as converted_at
+    from converting_sessions
+    inner join sessions
+        on converting_sessions.project_id = sessions.project_id
+        and converting_sessions.session_id = sessions.session_id
+),
+
+touches_in_window as (
+    select * from (
+        select * from user_touches
+        union all
+        select * from converting_touches
+    )
+    where touch_started_at >= converted_at
+        - toIntervalDay({{ var('millimetric__attribution_lookback_days') }})
+),
+
+final as (
+    select
+        project_id,
+        conversion_id,
+        session_id,
+        channel,
+        source,
+        medium,
+        campaign,
+        row_number() over conversion_touches as touch_number,
+        count() over (partition by conversion_id) as touch_count,
+        dateDiff('millisecond', touch_started_at, converted_at) / 86400000 as touch_age_days,
+        touch_started_at
+    from touches_in_window
+    window conversion_touches as (
+        partition by conversion_id
+        order by touch_started_at, session_id
+        rows between unbounded preceding and current row
+    )
+)
+
+select * from final

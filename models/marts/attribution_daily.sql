@@ -1,0 +1,31 @@
+{{
+    config(
+        engine='MergeTree',
+        order_by='(project_id, conversion_date, conversion_name, model)',
+    )
+}}
+-- sort key: dashboards chart one project's conversions by day
+
+with
+
+credits as (
+    select * from {{ ref('attribution_credits') }}
+),
+
+final as (
+    select
+        project_id,
+        conversion_name,
+        model,
+        channel,
+        source,
+        medium,
+        campaign,
+        sum(credit) as conversions,
+        sum(coalesce(revenue_credit, 0)) as revenue,
+        toDate(converted_at) as conversion_date
+    from credits
+    group by project_id, conversion_date, conversion_name, model, channel, source, medium, campaign
+)
+
+select * from final

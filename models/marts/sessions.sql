@@ -1,0 +1,57 @@
+{{
+    config(
+        engine='MergeTree',
+        partition_by='toStartOfMonth(started_at)',
+        order_by='(project_id, started_at, anonymous_id)',
+    )
+}}
+-- sort key: BI filters sessions by project and time range
+
+with
+
+sessions as (
+    select * from {{ ref('int_sessions_classified') }}
+),
+
+conversions as (
+    select * from {{ ref('conversions') }}
+),
+
+converting_sessions as (
+    select distinct project_id, session_id from conversions
+),
+
+final as (
+    select
+        sessions.session_id as session_id,
+        sessions.project_id as project_id,
+        sessions.anonymous_id as anonymous_id,
+        sessions.user_id as user_id,
+        sessions.entry_url as entry_url,
+        sessions.entry_path as entry_path,
+        sessions.exit_path as exit_path,
+        sessions.entry_referrer as entry_referrer,
+        sessions.entry_source as entry_source,
+        sessions.entry_medium as entry_medium,
+        sessions.entry_campaign as entry_campaign,
+        sessions.entry_content as entry_content,
+        sessions.entry_term as entry_term,
+        sessions.channel as channel,
+        sessions.session_number as session_number,
+        sessions.event_count as event_count,
+        sessions.pageview_count as pageview_count,
+        sessions.duration_seconds as duration_seconds,
+        sessions.pageview_count = 1 as is_bounce,
+        -- GA4's engaged session
+        sessions.duration_seconds > {{ var('millimetric__engaged_session_min_seconds') }}
+        or sessions.pageview_count >= 2
+        or converting_sessions.session_id is not null as is_engaged,
+        sessions.started_at as started_at,
+        sessions.ended_at as ended_at
+    from sessions
+    left join converting_sessions
+        on sessions.project_id = converting_sessions.project_id
+        and sessions.session_id = converting_sessions.session_id
+)
+
+select * from final
