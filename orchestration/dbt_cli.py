@@ -45,5 +45,7 @@ def run_dbt(
         stderr=subprocess.STDOUT if quiet else None,
     )
     if check and result.returncode != 0:
-        raise RuntimeError(f"`dbt {' '.join(args)}` failed (exit {result.returncode})\n{result.stdout or ''}")
+        raise RuntimeError(
+            f"`dbt {' '.join(args)}` failed (exit {result.returncode})\n{result.stdout or ''}"
+        )
     return result

@@ -32,7 +32,9 @@ def test_every_materialization_builds_on_chdb(chdb_path, tmp_path, query):
 
     # append: a replay of the last row is appended again, nothing else is.
     run_dbt(["run", "-s", "colours_appended", "--vars", "{replay: 1}"], project, quiet=True)
-    assert query("select colour_id, count() from analytics.colours_appended group by 1 order by 1") == [
+    assert query(
+        "select colour_id, count() from analytics.colours_appended group by 1 order by 1"
+    ) == [
         (1, 1),
         (2, 1),
         (3, 2),

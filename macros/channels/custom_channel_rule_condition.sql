@@ -1,7 +1,10 @@
 {#- One custom channel rule as a condition: every regex the rule gives must match. -#}
 {% macro custom_channel_rule_condition(rule, source, medium, campaign) -%}
     {%- set parts = [] -%}
-    {%- for key, column in [('source_regex', source), ('medium_regex', medium), ('campaign_regex', campaign)] -%}
+    {%- set columns = [
+        ('source_regex', source), ('medium_regex', medium), ('campaign_regex', campaign)
+    ] -%}
+    {%- for key, column in columns -%}
         {%- if rule.get(key) is not none -%}
             {%- do parts.append('match(' ~ column ~ ', ' ~ sql_string_literal(rule[key]) ~ ')') -%}
         {%- endif -%}

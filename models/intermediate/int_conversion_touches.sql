@@ -22,8 +22,9 @@ converting_sessions as (
         sessions.started_at as converting_session_started_at
     from conversions
     inner join sessions
-        on conversions.project_id = sessions.project_id
-        and conversions.session_id = sessions.session_id
+        on
+            conversions.project_id = sessions.project_id
+            and conversions.session_id = sessions.session_id
 ),
 
 user_touches as (
@@ -40,8 +41,9 @@ user_touches as (
         converting_sessions.converted_at as converted_at
     from converting_sessions
     inner join sessions
-        on converting_sessions.project_id = sessions.project_id
-        and converting_sessions.user_id = sessions.user_id
+        on
+            converting_sessions.project_id = sessions.project_id
+            and converting_sessions.user_id = sessions.user_id
     where sessions.started_at < converting_sessions.converting_session_started_at
 ),
 
@@ -59,8 +61,9 @@ converting_touches as (
         converting_sessions.converted_at as converted_at
     from converting_sessions
     inner join sessions
-        on converting_sessions.project_id = sessions.project_id
-        and converting_sessions.session_id = sessions.session_id
+        on
+            converting_sessions.project_id = sessions.project_id
+            and converting_sessions.session_id = sessions.session_id
 ),
 
 touches_in_window as (
@@ -68,8 +71,9 @@ touches_in_window as (
         select * from user_touches
         union all
         select * from converting_touches
-    )
-    where touch_started_at >= converted_at
+    ) as touches
+    where
+        touch_started_at >= converted_at
         - toIntervalDay({{ var('millimetric__attribution_lookback_days') }})
 ),
 

@@ -13,20 +13,28 @@ with
 
 events as (
     select * from {{ ref('stg_millimetric__events') }}
-    where quarantine_reason = ''
-    {% if is_incremental() %}
-        and received_at >= (
-            select max(received_at) - toIntervalHour({{ var('millimetric__late_arrival_rescan_hours') }})
-            from {{ this }}
-        )
-    {% endif %}
+    where
+        quarantine_reason = ''
+        {% if is_incremental() %}
+            and received_at >= (
+                select
+                    max(received_at)
+                    - toIntervalHour({{ var('millimetric__late_arrival_rescan_hours') }})
+                from {{ this }}
+            )
+        {% endif %}
 ),
 
 new_deliveries as (
     select * from events
     {% if is_incremental() %}
         -- a redelivery can arrive any time after the original, so check every stored id
-        where (project_id, event_id) not in (select project_id, event_id from {{ this }})
+        where (project_id, event_id) not in (
+            select
+                project_id,
+                event_id
+            from {{ this }}
+        )
     {% endif %}
 ),
 

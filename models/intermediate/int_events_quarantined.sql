@@ -12,16 +12,23 @@ with
 
 events as (
     select * from {{ ref('stg_millimetric__events') }}
-    where quarantine_reason != ''
-    {% if is_incremental() %}
-        and received_at >= (
-            select max(received_at) - toIntervalHour({{ var('millimetric__late_arrival_rescan_hours') }})
-            from {{ this }}
-        )
-        and (project_id, event_id, received_at) not in (
-            select project_id, event_id, received_at from {{ this }}
-        )
-    {% endif %}
+    where
+        quarantine_reason != ''
+        {% if is_incremental() %}
+            and received_at >= (
+                select
+                    max(received_at)
+                    - toIntervalHour({{ var('millimetric__late_arrival_rescan_hours') }})
+                from {{ this }}
+            )
+            and (project_id, event_id, received_at) not in (
+                select
+                    project_id,
+                    event_id,
+                    received_at
+                from {{ this }}
+            )
+        {% endif %}
 ),
 
 final as (

@@ -23,7 +23,7 @@ sessions as (
         project_id,
         anonymous_id,
         -- tuple(): argMax skips NULL values, and "nobody known" must stay NULL
-        argMax(tuple(resolved_user_id), (occurred_at, event_id)).1 as user_id,
+        argMax(tuple(resolved_user_id), (occurred_at, event_id)) .1 as user_id,
         argMin(url, (occurred_at, event_id)) as entry_url,
         argMin(referrer, (occurred_at, event_id)) as entry_referrer,
         argMax(url, (occurred_at, event_id)) as exit_url,

@@ -36,7 +36,9 @@ weights as (
             model = 'first_touch', toFloat64(touch_number = 1),
             model = 'last_touch', toFloat64(touch_number = touch_count),
             model = 'last_non_direct',
-            toFloat64(touch_number = if(last_non_direct_number = 0, touch_count, last_non_direct_number)),
+            toFloat64(
+                touch_number = if(last_non_direct_number = 0, touch_count, last_non_direct_number)
+            ),
             model = 'linear', 1 / touch_count,
             model = 'position_based',
             multiIf(
@@ -84,11 +86,12 @@ unassigned as (
         '' as medium,
         '' as campaign,
         toDecimal128(1, 18) as credit,
-        cast(null as Nullable(DateTime64(3, 'UTC'))) as touch_started_at
+        cast(null as Nullable(Datetime64(3, 'UTC'))) as touch_started_at
     from conversions
-    array join [
-        'first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay'
-    ] as model
+    array join
+        [
+            'first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay'
+        ] as model
     where conversion_id not in (select conversion_id from touches)
 ),
 

@@ -10,7 +10,12 @@ with
 
 links as (
     -- every event that carries both ids links them; $identify is the usual one
-    select project_id, anonymous_id, assumeNotNull(user_id) as user_id, event_id, occurred_at
+    select
+        project_id,
+        anonymous_id,
+        assumeNotNull(user_id) as user_id,
+        event_id,
+        occurred_at
     from {{ ref('int_events_deduplicated') }}
     where user_id is not null
 ),
@@ -51,7 +56,7 @@ validity as (
         user_id,
         min(turn_started_at) as valid_from,
         -- tuple(): argMax skips NULLs, and NULL means "still the current user"
-        argMax(tuple(turn_ended_at), turn_started_at).1 as valid_to
+        argMax(tuple(turn_ended_at), turn_started_at) .1 as valid_to
     from turns
     group by project_id, anonymous_id, user_id
 ),
@@ -80,9 +85,10 @@ final as (
         validity.valid_to as valid_to
     from link_counts
     inner join validity
-        on link_counts.project_id = validity.project_id
-        and link_counts.anonymous_id = validity.anonymous_id
-        and link_counts.user_id = validity.user_id
+        on
+            link_counts.project_id = validity.project_id
+            and link_counts.anonymous_id = validity.anonymous_id
+            and link_counts.user_id = validity.user_id
 )
 
 select * from final

@@ -18,7 +18,10 @@ conversions as (
 ),
 
 converting_sessions as (
-    select distinct project_id, session_id from conversions
+    select distinct
+        project_id,
+        session_id
+    from conversions
 ),
 
 final as (
@@ -50,8 +53,9 @@ final as (
         sessions.ended_at as ended_at
     from sessions
     left join converting_sessions
-        on sessions.project_id = converting_sessions.project_id
-        and sessions.session_id = converting_sessions.session_id
+        on
+            sessions.project_id = converting_sessions.project_id
+            and sessions.session_id = converting_sessions.session_id
 )
 
 select * from final

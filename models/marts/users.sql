@@ -21,7 +21,10 @@ sessions as (
 ),
 
 devices as (
-    select project_id, user_id, count() as device_count
+    select
+        project_id,
+        user_id,
+        count() as device_count
     from stitch
     group by project_id, user_id
 ),
@@ -84,8 +87,9 @@ final as (
     left join identifies
         on devices.project_id = identifies.project_id and devices.user_id = identifies.user_id
     left join user_sessions
-        on devices.project_id = user_sessions.project_id
-        and devices.user_id = user_sessions.user_id
+        on
+            devices.project_id = user_sessions.project_id
+            and devices.user_id = user_sessions.user_id
 )
 
 select * from final

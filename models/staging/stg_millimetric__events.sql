@@ -30,7 +30,8 @@ validated as (
             anonymous_id = '', 'missing_anonymous_id',
             occurred_at < toDateTime64('{{ var("millimetric__min_valid_timestamp") }}', 3, 'UTC'),
             'timestamp_before_minimum',
-            occurred_at > received_at + toIntervalHour({{ var("millimetric__max_clock_skew_hours") }}),
+            occurred_at
+            > received_at + toIntervalHour({{ var("millimetric__max_clock_skew_hours") }}),
             'timestamp_in_future_of_received_at',
             ''
         ) as quarantine_reason
