@@ -6,6 +6,7 @@ dbt-clickhouse ships its own chDB driver (ClickHouse/dbt-clickhouse#693).
 """
 
 from dbt.adapters.base import AdapterPlugin
+
 from dbt.adapters.chdb.impl import ChdbAdapter, ChdbCredentials
 from dbt.include import chdb
 

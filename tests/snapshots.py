@@ -1,0 +1,53 @@
+"""Every table the models build, read back in a canonical order, for rebuild-equality oracles."""
+
+from __future__ import annotations
+
+from orchestration import warehouse
+
+# Build metadata, not data: it records when a row was processed, so it differs between an
+# incremental run and a full rebuild by design.
+BUILD_METADATA_COLUMNS = {"deduplicated_at"}
+
+
+def model_tables(client) -> list[str]:
+    rows = client.query(
+        """
+        select database || '.' || name from system.tables
+        where database in ('analytics', 'marts') and engine not in ('View', 'MaterializedView')
+            and not startsWith(name, '.')
+        order by 1
+        """
+    ).result_rows
+    return [name for (name,) in rows]
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Each model table's rows, sorted, without build metadata columns."""
+    out: dict[str, list[tuple]] = {}
+    with warehouse.connect() as client:
+        for table in model_tables(client):
+            database, name = table.split(".")
+            columns = [
+                c
+                for (c,) in client.query(
+                    "select name from system.columns where database = {d:String} and "
+                    "table = {t:String} order by position",
+                    parameters={"d": database, "t": name},
+                ).result_rows
+                if c not in BUILD_METADATA_COLUMNS
+            ]
+            select = ", ".join(f"`{c}`" for c in columns)
+            out[table] = sorted(client.query(f"select {select} from {table}").result_rows, key=repr)
+    return out
+
+
+def assert_same_tables(actual: dict, expected: dict) -> None:
+    """Row-for-row equality, with the first differing rows named when it fails."""
+    assert sorted(actual) == sorted(expected), "different sets of tables"
+    for table in expected:
+        got, want = actual[table], expected[table]
+        missing = [r for r in want if r not in got][:3]
+        extra = [r for r in got if r not in want][:3]
+        assert got == want, (
+            f"{table}: {len(got)} rows vs {len(want)}; missing {missing}; extra {extra}"
+        )
