@@ -15,8 +15,9 @@ from orchestration.generator import ids
 from orchestration.generator.traffic import Traffic
 
 LINES_PER_FILE = 250_000
-# The loader's per-field limit that the oversized lines exceed.
-FIELD_LIMIT_BYTES = 16 * 1024
+# Oversized lines carry a url longer than this: far beyond the loader's limit for url (8 KiB,
+# orchestration/loader/validate.py), so they stay oversized if that limit is raised a little.
+OVERSIZED_URL_BYTES = 16 * 1024
 
 MALFORMED_KINDS = (
     "unparseable_json",  # truncated line, Python-repr quoting, or an HTML error page
@@ -24,10 +25,8 @@ MALFORMED_KINDS = (
     "invalid_timestamp",  # a "timestamp" string that is not an ISO-8601 instant
     "missing_identity",  # neither anonymous_id nor user_id (absent, null or empty)
     "properties_not_object",  # properties is an array, a number or a string without an object
-    "oversized_field",  # url longer than FIELD_LIMIT_BYTES
+    "oversized_field",  # url longer than OVERSIZED_URL_BYTES
 )
-
-_TS_FORMAT = "%Y-%m-%dT%H:%M:%S"  # Arrow prints the milliseconds of a ms timestamp after %S
 
 
 def _cat(*parts: pa.Array | str) -> pa.Array:
@@ -41,7 +40,10 @@ def _json_string(values: pa.Array) -> pa.Array:
 
 
 def _iso(ts: pa.Array) -> pa.Array:
-    return _cat(pc.strftime(ts, format=_TS_FORMAT), "Z")
+    """YYYY-MM-DDTHH:MM:SS.mmmZ. Casting a naive ms timestamp prints 'YYYY-MM-DD HH:MM:SS.mmm'
+    (always three digits) some 30x faster than strftime."""
+    text = pc.cast(ts.cast(pa.timestamp("ms")), pa.string())
+    return _cat(pc.utf8_replace_slice(text, 10, 11, "T"), "Z")
 
 
 def event_lines(events: pa.Table) -> pa.Array:
@@ -113,16 +115,14 @@ def _malformed_line(kind: str, d: dict, rng: np.random.Generator, variant: int) 
     elif kind == "properties_not_object":
         d["properties"] = ([1, 2, 3], "just a string", '["a","b"]', 42)[variant % 4]
     elif kind == "oversized_field":
-        pad = FIELD_LIMIT_BYTES + int(rng.integers(1, 4096))
+        pad = OVERSIZED_URL_BYTES + int(rng.integers(1, 4096))
         d["url"] = d["url"] + ("&" if "?" in d["url"] else "?") + "q=" + "x" * pad
     else:
         raise ValueError(kind)
     return _dumps(d)
 
 
-def _malformed(
-    events: pa.Table, n: int, rng: np.random.Generator
-) -> tuple[list[str], np.ndarray]:
+def _malformed(events: pa.Table, n: int, rng: np.random.Generator) -> tuple[list[str], np.ndarray]:
     """n malformed lines, each made from a real row but with a fresh event_id; and their kinds."""
     kinds = rng.permutation(np.arange(n) % len(MALFORMED_KINDS))
     sources = rng.integers(0, events.num_rows, n)
@@ -139,7 +139,9 @@ def _write_lines(path: Path, lines: pa.Array) -> None:
     lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
     _validity, offsets_buf, data = lines.buffers()
     offset_type = np.int64 if pa.types.is_large_string(lines.type) else np.int32
-    offsets = np.frombuffer(offsets_buf, dtype=offset_type)[lines.offset : lines.offset + len(lines) + 1]
+    offsets = np.frombuffer(offsets_buf, dtype=offset_type)[
+        lines.offset : lines.offset + len(lines) + 1
+    ]
     with path.open("wb") as f:
         f.write(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
 

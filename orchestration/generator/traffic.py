@@ -17,7 +17,6 @@ from orchestration.generator.world import (
     FORM_SUBMIT,
     HOUR_MS,
     IDENTIFY,
-    PAGEVIEW,
     PURCHASE,
     World,
     build_world,
@@ -278,13 +277,16 @@ def generate(
     """Synthetic traffic for `visitors` devices over `days` days from `start_date` (default
     2026-01-01) in `projects` projects, with its ground truth.
 
-    Deterministic: the same arguments give identical tables. Roughly 10 events per visitor.
+    Deterministic: the same arguments give identical tables (seed must be >= 0). About 2.8
+    visits and 9.4 events per visitor, whatever `days` is. Raises ValueError on sizes < 1.
     """
     if days < 1 or visitors < 1 or projects < 1:
         raise ValueError("days, visitors and projects must be at least 1")
     say = progress or (lambda _msg: None)
     start = start_date or DEFAULT_START_DATE
-    start_ms = int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC).timestamp()) * 1000
+    start_ms = (
+        int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC).timestamp()) * 1000
+    )
     world = build_world(seed, days, visitors, projects, start_ms, say)
     # Rendering draws from its own stream so the world does not shift when rendering changes.
     render_rng, event_rng = (

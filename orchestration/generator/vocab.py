@@ -93,9 +93,17 @@ def _utm(
                 query = f"?utm_source={source}&utm_medium={medium}&utm_campaign={campaign}{extra}"
                 out.append(
                     Variant(
-                        kind, 1.0, query, click[0], click[1], referrer, source, medium, campaign,
-                        channel,
-                    )  # fmt: skip
+                        kind=kind,
+                        weight=1.0,
+                        query=query,
+                        click_param=click[0],
+                        click_share=click[1],
+                        referrer=referrer,
+                        source=source,
+                        medium=medium,
+                        campaign=campaign,
+                        channel=channel,
+                    )
                 )
     return out
 

@@ -167,7 +167,9 @@ def _devices_and_users(
     # later) and account switches (the owner identifies as a brand-new second account).
     r = rng.random(visitors)
     shared = identifies & (r < SHARED_DEVICE_SHARE)
-    switch = identifies & (r >= SHARED_DEVICE_SHARE) & (r < SHARED_DEVICE_SHARE + ACCOUNT_SWITCH_SHARE)
+    switch = (
+        identifies & (r >= SHARED_DEVICE_SHARE) & (r < SHARED_DEVICE_SHARE + ACCOUNT_SWITCH_SHARE)
+    )
     lonely = shared & (users_in_project[dev_project] < 2)
     shared &= ~lonely
     switch |= lonely
@@ -233,9 +235,7 @@ def _visits(rng: np.random.Generator, d: dict[str, np.ndarray]) -> dict[str, np.
     sec = has_second[v_dev] & (v_no == a1[v_dev])
     kind[sec] = IDENT_SECOND_USER
     ident_user[sec] = second[v_dev[sec]]
-    relogin = (
-        (owner[v_dev] >= 0) & (v_no > a0[v_dev]) & ~sec & (rng.random(n_v) < RELOGIN_SHARE)
-    )
+    relogin = (owner[v_dev] >= 0) & (v_no > a0[v_dev]) & ~sec & (rng.random(n_v) < RELOGIN_SHARE)
     current = np.where(has_second[v_dev] & (v_no > a1[v_dev]), second[v_dev], owner[v_dev])
     kind[relogin] = IDENT_RELOGIN
     ident_user[relogin] = current[relogin]
