@@ -15,6 +15,10 @@ from clickhouse_connect.driver.client import Client
 
 from orchestration import settings
 
+# Parts replaced by a forget are deleted from disk within seconds rather than after the default
+# 8 minutes (docs/forget.md). dbt_project.yml gives every model table the same settings.
+PURGEABLE = "old_parts_lifetime = 0, cleanup_delay_period = 1, cleanup_delay_period_random_add = 0"
+
 RAW_DDL = (
     "CREATE DATABASE IF NOT EXISTS raw",
     # Sort key (project_id, anonymous_id, timestamp): sessionization and stitching read one
@@ -41,6 +45,7 @@ RAW_DDL = (
     ENGINE = MergeTree
     PARTITION BY toMonday(timestamp)
     ORDER BY (project_id, anonymous_id, timestamp)
+    SETTINGS {PURGEABLE}
     """,
     """
     CREATE TABLE IF NOT EXISTS raw.forget_requests
@@ -70,6 +75,43 @@ RAW_DDL = (
     )
     ENGINE = MergeTree
     ORDER BY (file, line_number)
+    SETTINGS {PURGEABLE}
+    """,
+    "CREATE DATABASE IF NOT EXISTS audit",
+    # One row per forget request and state change; the latest version (FINAL) is its state.
+    # It keeps the bare id, never traits or properties: verification has to know what to count.
+    """
+    CREATE TABLE IF NOT EXISTS audit.forget_log
+    (
+        request_id String,
+        project_id String,
+        key_type LowCardinality(String),
+        forgotten_key String,
+        status LowCardinality(String),
+        rows_removed Map(String, UInt64),
+        remaining_rows Map(String, UInt64),
+        received_at DateTime64(3, 'UTC'),
+        started_at Nullable(DateTime64(3, 'UTC')),
+        finished_at Nullable(DateTime64(3, 'UTC')),
+        verified_at Nullable(DateTime64(3, 'UTC')),
+        updated_at DateTime64(6, 'UTC') DEFAULT now64(6)
+    )
+    ENGINE = ReplacingMergeTree(updated_at)
+    ORDER BY request_id
+    """,
+    # A forgotten key and when it was forgotten: staging drops its events stamped at or before
+    # then, so a replay or a late delivery cannot bring the person back.
+    """
+    CREATE TABLE IF NOT EXISTS audit.forget_tombstones
+    (
+        request_id String,
+        project_id String,
+        key_type LowCardinality(String),
+        forgotten_key String,
+        forgotten_at DateTime64(3, 'UTC')
+    )
+    ENGINE = ReplacingMergeTree
+    ORDER BY (project_id, key_type, forgotten_key, request_id)
     """,
 )
 
@@ -101,6 +143,6 @@ def connect() -> Iterator[Client]:
 
 
 def init(client: Client) -> None:
-    """Create the raw-event contract's databases and tables. Safe to run any number of times."""
+    """Create the raw-event and forget-audit databases and tables. Safe to run repeatedly."""
     for statement in RAW_DDL:
-        client.command(statement)
+        client.command(statement.replace("{PURGEABLE}", PURGEABLE))

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', settings={}) }}
 -- a view: sessions and attribution both read it, and it only adds a few expressions
 
 with

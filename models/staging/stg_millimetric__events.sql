@@ -4,6 +4,27 @@ source as (
     select * from {{ source('millimetric', 'events') }}
 ),
 
+not_forgotten as (
+    -- tombstones: a forgotten key's events stamped at or before its forget never come back,
+    -- whether replayed, backfilled or delivered late; newer events are new data
+    with
+        {{ tombstone_map('user_id') }} as forgotten_users,
+        {{ tombstone_map('anonymous_id') }} as forgotten_devices,
+        sipHash128(project_id, user_id) as user_key,
+        sipHash128(project_id, anonymous_id) as device_key
+    select * from source
+    where
+        not (
+            user_id is not null
+            and mapContains(forgotten_users, user_key)
+            and timestamp <= forgotten_users[user_key]
+        )
+        and not (
+            mapContains(forgotten_devices, device_key)
+            and timestamp <= forgotten_devices[device_key]
+        )
+),
+
 renamed as (
     select
         event_id,
@@ -19,7 +40,7 @@ renamed as (
         is_anonymous_id_fabricated,
         timestamp as occurred_at,
         received_at
-    from source
+    from not_forgotten
 ),
 
 validated as (

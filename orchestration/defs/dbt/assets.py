@@ -1,0 +1,92 @@
+"""Every dbt model as a Dagster asset, and every dbt test as an asset check."""
+
+import datetime as dt
+import os
+
+from dagster import AssetExecutionContext, AssetMaterialization, Config, Output
+from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
+from orchestration import warehouse
+from orchestration.dbt_cli import dbt_env
+from orchestration.defs.dbt.translator import MillimetricTranslator
+from orchestration.defs.project import WAREHOUSE_POOL, dbt_project
+
+
+class DbtBuildConfig(Config):
+    full_refresh: bool = False
+
+
+def relations_by_asset(manifest: dict, translator: MillimetricTranslator) -> dict:
+    """Asset key -> `database.table` for each model and seed."""
+    return {
+        translator.get_asset_key(node): f"{node['schema']}.{node.get('alias') or node['name']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed")
+    }
+
+
+def build_metadata(relations: dict, started_at: dt.datetime) -> dict:
+    """Counts only, never rows: table sizes, and the received_at window this build took in."""
+    with warehouse.connect() as client:
+        sizes = dict(
+            client.query(
+                "select database || '.' || name, total_rows from system.tables "
+                "where database in ('analytics', 'marts')"
+            ).result_rows
+        )
+        window = (
+            client.query(
+                "select count(), min(received_at), max(received_at) "
+                "from analytics.int_events_deduplicated where deduplicated_at >= {t:DateTime64(3)}",
+                parameters={"t": started_at},
+            ).result_rows
+            if "analytics.int_events_deduplicated" in sizes
+            else [(0, None, None)]
+        )
+    new_events, window_from, window_to = window[0]
+    shared = {"new_events": int(new_events)}
+    if new_events:
+        shared |= {"received_at_from": str(window_from), "received_at_to": str(window_to)}
+    return {
+        key: {"row_count": int(sizes[relation] or 0), **shared}
+        for key, relation in relations.items()
+        if relation in sizes
+    }
+
+
+TRANSLATOR = MillimetricTranslator()
+
+
+@dbt_assets(
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
+    dagster_dbt_translator=TRANSLATOR,
+    pool=WAREHOUSE_POOL,
+)
+def millimetric_dbt_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+):
+    """`dbt build`: seeds, models (incremental unless full_refresh) and tests, in dbt's order.
+    Events are held until dbt exits, because metadata needs the warehouse dbt was holding."""
+    os.environ.update(dbt_env())
+    started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    invocation = dbt.cli(
+        ["build", *(["--full-refresh"] if config.full_refresh else [])], context=context
+    )
+    events, failure = [], None
+    try:
+        for event in invocation.stream():
+            events.append(event)
+            context.log.info(f"dbt: {type(event).__name__} {getattr(event, 'asset_key', '')}")
+    except DagsterDbtCliRuntimeError as error:
+        failure = error
+    metadata = build_metadata(relations_by_asset(invocation.manifest, TRANSLATOR), started_at)
+    for event in events:
+        if isinstance(event, Output | AssetMaterialization):
+            key = event.asset_key if isinstance(event, AssetMaterialization) else None
+            key = key or context.asset_key_for_output(event.output_name)
+            event = event.with_metadata({**event.metadata, **metadata.get(key, {})})
+        yield event
+    if failure is not None:
+        raise failure

@@ -1,0 +1,79 @@
+"""Which tables forget reaches: the raw tables listed here, and every dbt model whose YAML
+declares `meta.forget`, read from the dbt manifest."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# A column with one of these names identifies a person or a device, or carries what they did.
+PERSONAL_COLUMN = re.compile(r"(^|_)(user_id|anonymous_id)$|^(traits|properties|raw_line)$")
+# Tables that need no purge: views hold nothing; these keep only bare ids, by design.
+EXEMPT_TABLES = {
+    "raw.forget_requests": "the erasure request itself: the record that it was asked for",
+    "audit.forget_log": "the audit trail; it keeps the bare id it verified, no traits",
+    "audit.forget_tombstones": "keeps the bare id so that replays cannot bring it back",
+}
+PURGED_MATERIALIZATIONS = ("table", "incremental", "snapshot")
+
+
+@dataclass(frozen=True)
+class PurgeTarget:
+    """A table forget rewrites: rows whose user columns hold a forgotten user_id, or whose
+    device columns hold a forgotten anonymous_id (within the same project_id), go."""
+
+    table: str
+    user_columns: tuple[str, ...] = ()
+    device_columns: tuple[str, ...] = ()
+    # rows left for a person's devices get a new deduplicated_at, so that the next
+    # incremental build recomputes those devices downstream
+    reprocess_devices: bool = False
+    # its rows reveal which devices a person touched: purged last, so a crashed run can
+    # still find them when it is repeated
+    reveals_devices: bool = False
+
+
+RAW_TARGETS = (
+    PurgeTarget("raw.events", ("user_id",), ("anonymous_id",), reveals_devices=True),
+    PurgeTarget("raw.events_rejected", ("user_id",), ("anonymous_id",)),
+)
+
+
+def load_manifest(project_dir: Path) -> dict:
+    """The dbt manifest of the project; `dbt parse` (or any build) writes it."""
+    path = project_dir / "target" / "manifest.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `dbt parse` first")
+    return json.loads(path.read_text())
+
+
+def model_targets(manifest: dict) -> list[PurgeTarget]:
+    """A PurgeTarget per materialized model that declares meta.forget."""
+    targets = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "snapshot"):
+            continue
+        if node["config"].get("materialized") not in PURGED_MATERIALIZATIONS:
+            continue
+        spec = node["config"].get("meta", {}).get("forget") or node.get("meta", {}).get("forget")
+        if not spec:
+            continue
+        targets.append(
+            PurgeTarget(
+                table=f"{node['schema']}.{node.get('alias') or node['name']}",
+                user_columns=tuple(spec.get("user_columns", ())),
+                device_columns=tuple(spec.get("device_columns", ())),
+                reprocess_devices=bool(spec.get("reprocess_devices", False)),
+                reveals_devices=bool(spec.get("reveals_devices", False)),
+            )
+        )
+    return sorted(targets, key=lambda t: t.table)
+
+
+def purge_targets(manifest: dict) -> list[PurgeTarget]:
+    """Every table to purge, in the order that keeps a crashed run repeatable: plain targets
+    first, then those that mark devices for reprocessing, then those that reveal devices."""
+    targets = [*model_targets(manifest), *RAW_TARGETS]
+    return sorted(targets, key=lambda t: (t.reveals_devices, t.reprocess_devices))

@@ -1,0 +1,356 @@
+"""Reading input files into records: one per NDJSON line, CSV record or Parquet row.
+
+A reader only splits and parses; it judges nothing about the event (validate.py does). It
+yields `None` for a blank line, so that blank lines are counted but never become rows, and a
+`RawRecord` for everything else, with `fields` set when the record parsed, or `error` (a
+reason starting with a stable code) and best-effort ids when it did not.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import decimal
+import gzip
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+NDJSON = "ndjson"
+CSV = "csv"
+PARQUET = "parquet"
+
+# Suffix (lower-cased) -> format. `.gz` is handled on top for the text formats only: Parquet
+# compresses internally.
+SUFFIXES = {".ndjson": NDJSON, ".jsonl": NDJSON, ".json": NDJSON, ".csv": CSV, ".parquet": PARQUET}
+SUPPORTED = ".ndjson .jsonl .json .csv .parquet (and .ndjson.gz .jsonl.gz .json.gz .csv.gz)"
+
+ID_FIELDS = ("project_id", "anonymous_id", "user_id")
+
+# pandas writes its index into Parquet under these names; they are not event data.
+_PANDAS_INDEX = re.compile(r"__index_level_\d+__")
+
+# CSV fields may legitimately exceed the csv module's default 128 KiB limit only to be rejected
+# as oversized by validation, which gives a better reason than "field larger than field limit".
+_CSV_FIELD_LIMIT = 64 * 1024 * 1024
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (not the format its name says, unreadable header)."""
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One input record. `raw_line` is verbatim (without its line ending); it is bytes only
+    when the input was not valid UTF-8. Exactly one of `fields` and `error` is set."""
+
+    line_number: int
+    raw_line: str | bytes
+    fields: dict[str, Any] | None = None
+    error: str | None = None
+    # Only for unparseable records: ids recovered from the text, so forget can find the line.
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+def detect_format(path: Path) -> str | None:
+    """The format a file name says (ndjson, csv, parquet), or None if unsupported."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if not suffixes:
+        return None
+    if suffixes[-1] == ".gz":
+        if len(suffixes) < 2:
+            return None
+        fmt = SUFFIXES.get(suffixes[-2])
+        return fmt if fmt in (NDJSON, CSV) else None
+    return SUFFIXES.get(suffixes[-1])
+
+
+def read_records(path: Path, fmt: str, batch_rows: int = 50_000) -> Iterator[RawRecord | None]:
+    """Stream the records of one file in order. Memory is bounded by one line (NDJSON, CSV) or
+    one batch of `batch_rows` rows (Parquet). Raises FileError (or OSError) for whole-file
+    problems; a bad record is yielded with `error` set instead."""
+    if fmt == NDJSON:
+        return _ndjson(path)
+    if fmt == CSV:
+        return _csv(path)
+    if fmt == PARQUET:
+        return _parquet(path, batch_rows)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+# --- NDJSON ---------------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are Python's extension, not JSON; ClickHouse's JSON functions choke on
+    # them later, so they make the line unparseable here.
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_decoder = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _ndjson(path: Path) -> Iterator[RawRecord | None]:
+    with _open_binary(path) as f:
+        for line_number, data in enumerate(f, start=1):
+            data = data.rstrip(b"\n").removesuffix(b"\r")
+            if line_number == 1:
+                data = data.removeprefix(codecs.BOM_UTF8)
+            if not data.strip():
+                yield None
+                continue
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield RawRecord(
+                    line_number,
+                    data,
+                    error=f"unparseable_json: not valid UTF-8 (byte {e.start})",
+                    # An id with a replaced byte is not the real id: drop it rather than mislead.
+                    ids={
+                        k: v
+                        for k, v in ids_from_text(data.decode("utf-8", "replace")).items()
+                        if "\ufffd" not in v
+                    },
+                )
+                continue
+            yield _parse_json_line(line_number, text)
+
+
+def _parse_json_line(line_number: int, text: str) -> RawRecord:
+    try:
+        value = _decoder.decode(text)
+    except ValueError as e:
+        detail = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
+        pos = f" at column {e.colno}" if isinstance(e, json.JSONDecodeError) else ""
+        return RawRecord(
+            line_number,
+            text,
+            error=f"unparseable_json: {detail}{pos}",
+            ids=ids_from_text(text),
+        )
+    if not isinstance(value, dict):
+        kind = _json_kind(value)
+        return RawRecord(
+            line_number, text, error=f"unparseable_json: line is {kind}, not an object"
+        )
+    return RawRecord(line_number, text, fields=value)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a JSON array"
+    if isinstance(value, str):
+        return "a JSON string"
+    if isinstance(value, bool) or value is None:
+        return f"JSON {json.dumps(value)}"
+    return "a JSON number"
+
+
+# Ids out of a line that did not parse: `"user_id": "..."` as JSON writes it, or the
+# single-quoted form of a Python repr. Best effort only: it lets forget find most such lines.
+_ID_IN_TEXT = re.compile(
+    r"""(?<![\w$])["']?(project_id|anonymous_id|user_id)["']?\s*[:=]\s*"""
+    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
+)
+
+
+def ids_from_text(text: str) -> dict[str, str]:
+    """project_id / anonymous_id / user_id as they appear in unparseable text (first wins)."""
+    found: dict[str, str] = {}
+    for m in _ID_IN_TEXT.finditer(text):
+        name = m.group(1)
+        if name in found:
+            continue
+        if m.group(2) is not None:
+            try:
+                found[name] = json.loads(f'"{m.group(2)}"')
+            except ValueError:
+                found[name] = m.group(2)
+        else:
+            found[name] = m.group(3)
+    return {k: v for k, v in found.items() if v != "" and _verbatim(v)[1]}
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+class _LineTap:
+    """Feeds lines to csv.reader while keeping the text of the record being read, so that a
+    rejected record's raw_line is exactly what the file held, quoted newlines included."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = text
+        self.lines_consumed = 0
+        self.buffer: list[str] = []
+
+    def __iter__(self) -> _LineTap:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._text)
+        self.lines_consumed += 1
+        self.buffer.append(line)
+        return line
+
+    def take(self) -> str:
+        raw = "".join(self.buffer)
+        self.buffer.clear()
+        if raw.endswith("\r\n"):
+            return raw[:-2]
+        return raw[:-1] if raw.endswith(("\n", "\r")) else raw
+
+
+def _verbatim(raw: str) -> tuple[str | bytes, bool]:
+    """The raw text, or its original bytes when it held invalid UTF-8 (surrogate-escaped)."""
+    try:
+        raw.encode("utf-8")
+        return raw, True
+    except UnicodeEncodeError:
+        return raw.encode("utf-8", "surrogateescape"), False
+
+
+def _csv(path: Path) -> Iterator[RawRecord | None]:
+    csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
+    with _open_binary(path) as binary:
+        # surrogateescape: a bad byte fails only its own record, not the whole file.
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        tap = _LineTap(text)
+        reader = csv.reader(tap, strict=False)
+        header = _csv_header(path, reader, tap)
+        if header is None:
+            return
+        while True:
+            start = tap.lines_consumed + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                raw, _ = _verbatim(tap.take())
+                yield RawRecord(start, raw, error=f"unparseable_csv: {e}")
+                continue
+            raw, valid_utf8 = _verbatim(tap.take())
+            if not row or (len(row) == 1 and not row[0].strip()):
+                yield None
+                continue
+            if not valid_utf8:
+                yield RawRecord(
+                    start,
+                    raw,
+                    error="unparseable_csv: not valid UTF-8",
+                    ids=_ids_by_position(header, row),
+                )
+                continue
+            if len(row) != len(header):
+                yield RawRecord(
+                    start,
+                    raw,
+                    error=f"unparseable_csv: record has {len(row)} fields, "
+                    f"the header has {len(header)}",
+                    ids=_ids_by_position(header, row),
+                )
+                continue
+            # An empty cell is an absent value: CSV cannot tell '' from null.
+            fields = {
+                name: (value if value != "" else None)
+                for name, value in zip(header, row, strict=True)
+            }
+            yield RawRecord(start, raw, fields=fields)
+
+
+def _csv_header(path: Path, reader: Any, tap: _LineTap) -> list[str] | None:
+    for row in reader:
+        tap.take()
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # blank lines before the header are tolerated
+        header = [name.strip() for name in row]
+        if any("\udc80" <= ch <= "\udcff" for name in header for ch in name):
+            raise FileError("the CSV header is not valid UTF-8")
+        seen = set()
+        for name in header:
+            if name in seen:
+                raise FileError(f"the CSV header names column {name!r} twice")
+            seen.add(name)
+        return header
+    return None  # an empty file: no header, no rows
+
+
+def _ids_by_position(header: list[str], row: list[str]) -> dict[str, str]:
+    """Ids from a record whose field count is off. Positional, so only right when the damage is
+    after the id columns (a truncated line, an unquoted comma in the user agent), which is the
+    common case; better a likely id than none for forget."""
+    found = {}
+    for name in ID_FIELDS:
+        if name in header:
+            i = header.index(name)
+            if i < len(row) and row[i] != "":
+                value, ok = _verbatim(row[i])
+                if ok:
+                    found[name] = value
+    return found
+
+
+# --- Parquet --------------------------------------------------------------------------------
+
+
+def json_default(value: Any) -> Any:
+    """json.dumps fallback for the Python values Parquet columns decode to."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return str(value)
+
+
+def row_as_json(row: dict[str, Any]) -> str:
+    """A Parquet row as the JSON text stored as its raw_line."""
+    return json.dumps(row, ensure_ascii=False, default=json_default, separators=(",", ":"))
+
+
+def _parquet(path: Path, batch_rows: int) -> Iterator[RawRecord | None]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except pa.ArrowException as e:
+        raise FileError(f"not a readable Parquet file: {e}") from e
+    with parquet:
+        keep = [n for n in parquet.schema_arrow.names if not _PANDAS_INDEX.fullmatch(n)]
+        line_number = 0
+        for batch in parquet.iter_batches(batch_size=batch_rows, columns=keep):
+            for row in batch.to_pylist():
+                line_number += 1
+                yield RawRecord(line_number, row_as_json(row), fields=row)
+
+
+def reader_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean "this file cannot be read further", as opposed to a database
+    failure, which must stop the whole load."""
+    errors: list[type[BaseException]] = [FileError, OSError, EOFError, UnicodeDecodeError]
+    import zlib
+
+    errors.append(zlib.error)
+    try:
+        import pyarrow as pa
+
+        errors.append(pa.ArrowException)
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        pass
+    return tuple(errors)
