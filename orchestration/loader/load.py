@@ -73,13 +73,12 @@ def load_paths(
     warehouse.init(client)
     summary = LoadSummary()
     targets = _expand([Path(p) for p in paths], summary)
-    if not any(fmt for _path, fmt, _error in targets):
-        for path, _fmt, error in targets:
-            summary.files.append(FileSummary(path=path, error=error))
-        return summary
-    client.command(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_KEYS_TABLE} (project_id String, event_id String)"
-    )
+    any_to_read = any(fmt is not None for _path, fmt, _error in targets)
+    if any_to_read:
+        client.command(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_KEYS_TABLE} "
+            "(project_id String, event_id String)"
+        )
     try:
         for path, fmt, error in targets:
             file_summary = FileSummary(path=path, format=fmt, error=error)
@@ -89,7 +88,8 @@ def load_paths(
                 continue
             _load_file(client, path, fmt, file_summary, chunk_size, say)
     finally:
-        client.command(f"DROP TEMPORARY TABLE IF EXISTS {_KEYS_TABLE}")
+        if any_to_read:
+            client.command(f"DROP TEMPORARY TABLE IF EXISTS {_KEYS_TABLE}")
     return summary
 
 

@@ -132,12 +132,16 @@ def _parse_json_line(line_number: int, text: str) -> RawRecord:
     try:
         value = _decoder.decode(text)
     except ValueError as e:
-        detail = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
-        pos = f" at column {e.colno}" if isinstance(e, json.JSONDecodeError) else ""
+        if isinstance(e, json.JSONDecodeError):
+            # Some messages already end in "at" ("Unterminated string starting at").
+            at = " column" if e.msg.endswith(" at") else " at column"
+            detail = f"{e.msg}{at} {e.colno}"
+        else:
+            detail = str(e)
         return RawRecord(
             line_number,
             text,
-            error=f"unparseable_json: {detail}{pos}",
+            error=f"unparseable_json: {detail}",
             ids=ids_from_text(text),
         )
     if not isinstance(value, dict):

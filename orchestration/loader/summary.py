@@ -151,7 +151,7 @@ class LoadSummary:
         out.extend(line(r) for r in rows)
         out.append(
             f"  {self.loaded:,} of {self.lines_read:,} lines loaded "
-            f"({self.inserted:,} new, {self.duplicates_skipped:,} already present), "
+            f"({self.inserted:,} inserted, {self.duplicates_skipped:,} duplicates skipped), "
             f"{self.rejected:,} rejected."
         )
         if self.rejected_already_recorded:

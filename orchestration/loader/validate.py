@@ -1,9 +1,9 @@
 """Turning one parsed record into a raw.events row, or into a rejection with its reason.
 
 Every reason starts with one of the stable codes below, then ': ' and a human detail, e.g.
-"invalid_timestamp: timestamp '2024-13-45' is not an ISO-8601 date-time". Code names match the
-malformed kinds the traffic generator writes (orchestration/generator/ndjson.py), so a load of
-generated files can be checked kind by kind. Size limits are stated in docs/loading.md.
+"invalid_timestamp: timestamp '2024-13-45T10:00:00Z' is not an ISO-8601 date-time". Code names
+match the malformed kinds the traffic generator writes (orchestration/generator/ndjson.py), so
+a load of generated files can be checked kind by kind. Size limits: docs/loading.md.
 """
 
 from __future__ import annotations
