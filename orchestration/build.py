@@ -10,19 +10,28 @@ from dagster import DagsterInstance, ExecuteInProcessResult
 from orchestration import settings, warehouse
 
 
-def dagster_instance() -> DagsterInstance:
-    """The instance at $DAGSTER_HOME, by default `.dagster/` with the committed template."""
+def prepare_dagster_home() -> str:
+    """$DAGSTER_HOME (default `.dagster/`), with the committed instance config (no telemetry,
+    the warehouse pool) copied in unless it has its own."""
     home = os.environ.setdefault("DAGSTER_HOME", str(settings.project_dir() / ".dagster"))
     os.makedirs(home, exist_ok=True)
     config = os.path.join(home, "dagster.yaml")
-    template = settings.project_dir() / ".dagster" / "dagster.yaml.template"
-    if not os.path.exists(config) and template.is_file():
-        shutil.copy(template, config)
+    if not os.path.exists(config):
+        shutil.copy(settings.project_dir() / ".dagster" / "dagster.yaml.template", config)
+    return home
+
+
+def dagster_instance() -> DagsterInstance:
+    """The persistent instance at $DAGSTER_HOME, so CLI runs show up in `dagster dev`."""
+    prepare_dagster_home()
     return DagsterInstance.get()
 
 
-def run_job(name: str, instance: DagsterInstance | None = None) -> ExecuteInProcessResult:
-    """Execute one of the code location's jobs in-process; raises if a step fails."""
+def run_job(
+    name: str, instance: DagsterInstance | None = None, raise_on_error: bool = True
+) -> ExecuteInProcessResult:
+    """Execute one of the code location's jobs in-process; raises if a step fails, unless
+    raise_on_error is False."""
     settings.disable_telemetry()
     with warehouse.connect() as client:
         warehouse.init(client)
@@ -33,6 +42,7 @@ def run_job(name: str, instance: DagsterInstance | None = None) -> ExecuteInProc
         instance=instance or dagster_instance(),
         # progress at INFO: step starts, dbt node results, forget counts
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        raise_on_error=raise_on_error,
     )
 
 

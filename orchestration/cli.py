@@ -74,6 +74,29 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forget(args: argparse.Namespace) -> int:
+    from orchestration.build import run_job
+    from orchestration.forget import request_forget
+    from orchestration.forget.audit import audit_row
+
+    with warehouse.connect() as client:
+        warehouse.init(client)
+        request_id = request_forget(
+            client, args.project_id, user_id=args.user_id, anonymous_id=args.anonymous_id
+        )
+    print(f"forget request {request_id} recorded")
+    if args.enqueue_only:
+        print("queued: the forget_request_sensor or the next nightly_build will propagate it")
+        return 0
+    run_job("forget_propagation")
+    with warehouse.connect() as client:
+        row = audit_row(client, request_id)
+    from orchestration.query import render
+
+    print(render(list(row), [tuple(row.values())], "table"))
+    return 0 if row["status"] == "verified" else 1
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="millimetric",
@@ -105,7 +128,21 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.set_defaults(run=cmd_query)
 
-    build = commands.add_parser("build", help="build the models (incremental unless asked)")
+    forget = commands.add_parser(
+        "forget", help="forget a person or a device everywhere, then verify it"
+    )
+    forget.add_argument("--project-id", required=True)
+    who = forget.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user-id")
+    who.add_argument("--anonymous-id")
+    forget.add_argument(
+        "--enqueue-only", action="store_true", help="only record the request; do not propagate"
+    )
+    forget.set_defaults(run=cmd_forget)
+
+    build = commands.add_parser(
+        "build", help="run the nightly_build job in-process (forget, dbt build, verification)"
+    )
     build.add_argument("--full-refresh", action="store_true")
     build.set_defaults(run=cmd_build)
     return root

@@ -22,7 +22,8 @@ touches_per_model as (
         model,
         -- the latest touch that is not Direct; the last touch when all are Direct
         max(if(channel != 'Direct', touch_number, 0)) over (partition by conversion_id)
-            as last_non_direct_number
+            as last_non_direct_number,
+        min(touch_age_days) over (partition by conversion_id) as youngest_touch_age_days
     from touches
     array join [
         'first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay'
@@ -30,25 +31,37 @@ touches_per_model as (
 ),
 
 weights as (
+    -- Decimal, not Float64: a Float64 share carries binary noise into the 18 decimals
+    -- (1/3 became 0.333333333333333312), so shares are divided in Decimal(38, 18)
     select
         *,
         multiIf(
-            model = 'first_touch', toFloat64(touch_number = 1),
-            model = 'last_touch', toFloat64(touch_number = touch_count),
+            model = 'first_touch', toDecimal128(touch_number = 1, 18),
+            model = 'last_touch', toDecimal128(touch_number = touch_count, 18),
             model = 'last_non_direct',
-            toFloat64(
-                touch_number = if(last_non_direct_number = 0, touch_count, last_non_direct_number)
+            toDecimal128(
+                touch_number = if(last_non_direct_number = 0, touch_count, last_non_direct_number),
+                18
             ),
-            model = 'linear', 1 / touch_count,
+            model = 'linear', toDecimal128(1, 18),
             model = 'position_based',
             multiIf(
-                touch_count = 1, 1,
-                touch_count = 2, 0.5,
-                touch_number in (1, touch_count), 0.4,
-                0.2 / (touch_count - 2)
+                touch_count = 1, toDecimal128(1, 18),
+                touch_count = 2, toDecimal128('0.5', 18),
+                touch_number in (1, touch_count), toDecimal128('0.4', 18),
+                toDecimal128('0.2', 18) / (touch_count - 2)
             ),
             -- time_decay: a touch loses half its weight every half-life before the conversion
-            pow(2, -touch_age_days / {{ var('millimetric__attribution_half_life_days') }})
+            -- (ages count from the youngest touch, so the largest weight is 1 and none
+            -- underflows the 18 decimals however long the lookback)
+            toDecimal128(
+                pow(
+                    2,
+                    -(touch_age_days - youngest_touch_age_days)
+                    / {{ var('millimetric__attribution_half_life_days') }}
+                ),
+                18
+            )
         ) as weight
     from touches_per_model
 ),
@@ -56,8 +69,7 @@ weights as (
 rounded as (
     select
         *,
-        toDecimal128(weight / sum(weight) over (partition by conversion_id, model), 18)
-            as rounded_credit
+        weight / sum(weight) over (partition by conversion_id, model) as rounded_credit
     from weights
 ),
 
@@ -86,6 +98,7 @@ unassigned as (
         '' as medium,
         '' as campaign,
         toDecimal128(1, 18) as credit,
+        true as is_last_touch,
         cast(null as Nullable(Datetime64(3, 'UTC'))) as touch_started_at
     from conversions
     array join
@@ -105,30 +118,50 @@ all_credits as (
         medium,
         campaign,
         credit,
+        touch_number = touch_count as is_last_touch,
         toNullable(touch_started_at) as touch_started_at
     from credited
     union all
     select * from unassigned
 ),
 
-final as (
+revenue_shares as (
     select
-        all_credits.conversion_id as conversion_id,
+        all_credits.*,
         conversions.project_id as project_id,
         conversions.user_id as user_id,
-        all_credits.session_id as session_id,
         conversions.conversion_name as conversion_name,
-        all_credits.model as model,
-        all_credits.channel as channel,
-        all_credits.source as source,
-        all_credits.medium as medium,
-        all_credits.campaign as campaign,
-        all_credits.credit as credit,
-        toDecimal128(conversions.revenue * all_credits.credit, 6) as revenue_credit,
-        all_credits.touch_started_at as touch_started_at,
+        conversions.revenue as revenue,
+        toDecimal128(round(conversions.revenue * all_credits.credit, 6), 6) as rounded_revenue_credit,
         conversions.converted_at as converted_at
     from all_credits
     inner join conversions on all_credits.conversion_id = conversions.conversion_id
+),
+
+final as (
+    select
+        conversion_id,
+        project_id,
+        user_id,
+        session_id,
+        conversion_name,
+        model,
+        channel,
+        source,
+        medium,
+        campaign,
+        credit,
+        -- the last touch takes the rounding remainder here too: credited revenue adds up
+        if(
+            is_last_touch,
+            revenue
+            - sum(if(is_last_touch, toDecimal128(0, 6), rounded_revenue_credit))
+                over (partition by conversion_id, model),
+            rounded_revenue_credit
+        ) as revenue_credit,
+        touch_started_at,
+        converted_at
+    from revenue_shares
 )
 
 select * from final

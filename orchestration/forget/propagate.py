@@ -92,7 +92,13 @@ def propagate_pending(
     for key in invalid:
         record_state(client, key, "invalid")
     if not keys:
-        return {"requests": 0, "invalid_requests": len(invalid), "rows_removed": {}}
+        return {
+            "requests": 0,
+            "invalid_requests": len(invalid),
+            "affected_devices": 0,
+            "partitions_rewritten": 0,
+            "rows_removed": {},
+        }
     started = dt.datetime.now(dt.UTC)
     for key in keys:
         record_state(client, key, "propagating", started_at=started)
@@ -100,9 +106,14 @@ def propagate_pending(
     devices = stage_batch(client, keys, targets)
     progress(f"forget: {len(keys)} request(s), {devices} affected device(s), {len(targets)} tables")
     removed: dict[str, int] = {}
+    rewritten = 0
     for number, target in enumerate(targets, 1):
-        removed[target.table] = purge(client, target)
-        progress(f"forget: [{number}/{len(targets)}] {target.table}: {removed[target.table]} rows")
+        removed[target.table], partitions = purge(client, target)
+        rewritten += partitions
+        progress(
+            f"forget: [{number}/{len(targets)}] {target.table}: {removed[target.table]} rows "
+            f"removed, {partitions} partition(s) rewritten"
+        )
         if crash_after_table == target.table:
             raise RuntimeError(f"injected failure after purging {target.table}")
     finished = dt.datetime.now(dt.UTC)
@@ -119,5 +130,6 @@ def propagate_pending(
         "requests": len(keys),
         "invalid_requests": len(invalid),
         "affected_devices": devices,
+        "partitions_rewritten": rewritten,
         "rows_removed": removed,
     }

@@ -37,12 +37,13 @@ def device_condition() -> str:
     return f"(project_id, anonymous_id) in (select project_id, anonymous_id from {BATCH_DEVICES})"
 
 
-def purge(client: Client, target: PurgeTarget) -> int:
+def purge(client: Client, target: PurgeTarget) -> tuple[int, int]:
     """Remove the batch's keys from `target`, rewriting only the partitions that hold them
-    (and, for reprocess targets, those holding the affected devices). Returns rows removed."""
+    (and, for reprocess targets, those holding the affected devices). Returns the rows
+    removed and the partitions rewritten."""
     table = target.table
     if not client.command(f"exists table {table}"):
-        return 0
+        return 0, 0
     remove = key_condition(target)
     touch = f"({remove} or {device_condition()})" if target.reprocess_devices else remove
     # apply_deleted_mask = 0: rows hidden by an earlier lightweight delete are still bytes
@@ -55,7 +56,7 @@ def purge(client: Client, target: PurgeTarget) -> int:
         ).result_rows
     ]
     if not partitions:
-        return 0
+        return 0, 0
     removed = int(client.command(f"select count() from {table} where {remove}"))
     client.command(f"alter table {table} modify setting {PURGEABLE}")
     scratch = f"{table}__forget_scratch"
@@ -87,4 +88,4 @@ def purge(client: Client, target: PurgeTarget) -> int:
             settings={"allow_replace_partition_from_empty_source": 1},
         )
         client.command(f"drop table {scratch} sync")
-    return removed
+    return removed, len(partitions)

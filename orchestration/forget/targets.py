@@ -16,6 +16,9 @@ EXEMPT_TABLES = {
     "audit.forget_log": "the audit trail; it keeps the bare id it verified, no traits",
     "audit.forget_tombstones": "keeps the bare id so that replays cannot bring it back",
 }
+EXEMPT_DATABASES = {
+    "truth": "synthetic ground truth from `millimetric generate`, for tests: no real person",
+}
 PURGED_MATERIALIZATIONS = ("table", "incremental", "snapshot")
 
 
@@ -77,3 +80,26 @@ def purge_targets(manifest: dict) -> list[PurgeTarget]:
     first, then those that mark devices for reprocessing, then those that reveal devices."""
     targets = [*model_targets(manifest), *RAW_TARGETS]
     return sorted(targets, key=lambda t: (t.reveals_devices, t.reprocess_devices))
+
+
+def unreachable_tables(client, manifest: dict) -> list[str]:
+    """Tables in the warehouse that hold a personal column (PERSONAL_COLUMN) but that forget
+    does not purge: not a purge target, not a view, not exempt. Must be empty."""
+    reachable = {t.table for t in purge_targets(manifest)} | set(EXEMPT_TABLES)
+    rows = client.query(
+        """
+        select distinct columns.database || '.' || columns.table
+        from system.columns as columns
+        inner join system.tables as tables
+            on columns.database = tables.database and columns.table = tables.name
+        where columns.database not in ('system', 'information_schema', 'INFORMATION_SCHEMA')
+            and columns.database not in {exempt:Array(String)}
+            -- dbt's and forget's scratch tables live only while a statement runs
+            and not match(columns.table, '__dbt_|__forget_scratch')
+            and tables.engine not in ('View', 'MaterializedView', 'Memory')
+            and match(columns.name, {pattern:String})
+        order by 1
+        """,
+        parameters={"pattern": PERSONAL_COLUMN.pattern, "exempt": list(EXEMPT_DATABASES)},
+    ).result_rows
+    return [table for (table,) in rows if table not in reachable]

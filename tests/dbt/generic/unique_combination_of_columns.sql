@@ -3,12 +3,14 @@
     together, so a NULL in a key column counts as one value: two rows that differ only by both
     holding NULL are duplicates. -#}
 {% test unique_combination_of_columns(model, combination_of_columns) %}
-    {%- set columns = combination_of_columns | join(', ') -%}
+{%- set columns = combination_of_columns | join(', ') %}
 
 with
 
 key_counts as (
-    select {{ columns }}, count() as row_count
+    select
+        {{ columns }},
+        count() as row_count
     from {{ model }}
     group by {{ columns }}
 ),

@@ -1,0 +1,196 @@
+"""Forget, end to end through the real Dagster jobs on a real chDB directory.
+
+The oracle for every forget: afterwards each derived table equals a full rebuild from the raw
+events that remain, row for row; and the person's email is in no file on disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from dagster import DagsterInstance
+
+from orchestration import settings, warehouse
+from orchestration.build import prepare_dagster_home, run_job
+from orchestration.dbt_cli import run_dbt
+from orchestration.forget import request_forget
+from orchestration.forget.audit import audit_row
+from orchestration.forget.propagate import CRASH_AFTER_TABLE_ENV
+from tests.eventkit import COLUMNS, Event, insert_events
+from tests.forgetkit import ADA_EMAIL, BOB_EMAIL, HOSTILE_ID, files_containing, world
+from tests.snapshots import assert_same_tables, snapshot
+
+
+@pytest.fixture
+def pipeline(chdb_path, tmp_path, monkeypatch):
+    """The world built by nightly_build, with a Dagster instance whose event log is on disk."""
+    home = tmp_path / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    prepare_dagster_home()
+    instance = DagsterInstance.get()
+    insert_events(world())
+    assert run_job("nightly_build", instance=instance).success
+
+    def run(job: str, raise_on_error: bool = True):
+        with DagsterInstance.get() as fresh:
+            return run_job(job, instance=fresh, raise_on_error=raise_on_error)
+
+    yield {"home": home, "run": run, "warehouse": chdb_path}
+    instance.dispose()
+
+
+def forget(project_id: str, **key) -> str:
+    with warehouse.connect() as client:
+        return request_forget(client, project_id, **key)
+
+
+def audit(request_id: str) -> dict:
+    with warehouse.connect() as client:
+        return audit_row(client, request_id)
+
+
+def assert_equals_full_rebuild() -> None:
+    after_forget = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(after_forget, snapshot())
+
+
+def assert_nowhere_on_disk(text: str, pipeline: dict) -> None:
+    folders = [pipeline["warehouse"], pipeline["home"], settings.project_dir() / "target"]
+    assert files_containing(text, *folders) == []
+
+
+def test_forget_a_user_everywhere(pipeline, query):
+    assert files_containing(ADA_EMAIL, pipeline["warehouse"]), "the grep must see the email"
+    request_id = forget("p1", user_id="ada")
+    pipeline["run"]("forget_propagation")
+
+    row = audit(request_id)
+    assert row["status"] == "verified" and row["verified_at"] is not None
+    assert row["rows_removed"]["raw.events"] == 4  # two identifies, a purchase, a logged-in view
+    assert set(row["remaining_rows"].values()) == {0}
+    assert_nowhere_on_disk(ADA_EMAIL, pipeline)
+    for table in ("sessions", "identity_stitch", "users", "conversions", "attribution_credits"):
+        assert query(
+            f"select count() from marts.{table} where project_id = 'p1' and user_id = 'ada'"
+        ) == [(0,)], table
+    # her anonymous phone visit stays, linked to nobody
+    assert query(
+        "select user_id from marts.sessions where project_id = 'p1' and anonymous_id = 'phone'"
+    ) == [(None,)]
+    # p2's 'ada' is someone else: untouched
+    assert query("select count() from marts.users where project_id = 'p2' and user_id = 'ada'") == [
+        (1,)
+    ]
+    assert query(
+        "select JSONExtractString(traits, 'email') from marts.users where project_id = 'p2'"
+    ) == [("other.ada@p2.test",)]
+    # Bob keeps his account and his purchase
+    assert query("select count() from marts.conversions where user_id = 'bob'") == [(2,)]
+    assert_equals_full_rebuild()
+
+
+def test_forget_a_device(pipeline, query):
+    request_id = forget("p1", anonymous_id="laptop")
+    pipeline["run"]("forget_propagation")
+
+    assert audit(request_id)["status"] == "verified"
+    assert query(
+        "select count() from raw.events where project_id = 'p1' and anonymous_id = 'laptop'"
+    ) == [(0,)]
+    # Ada keeps her phone; Bob, known only from the laptop, is gone
+    assert query(
+        "select user_id, device_count from marts.users where project_id = 'p1' order by user_id"
+    ) == [("ada", 1), (HOSTILE_ID, 1)]
+    assert query(
+        "select count() from marts.sessions where project_id = 'p2' and anonymous_id = 'laptop'"
+    ) == [(1,)]
+    assert_nowhere_on_disk(BOB_EMAIL, pipeline)
+    assert_equals_full_rebuild()
+
+
+def test_a_batch_with_unknown_and_hostile_ids_rewrites_each_partition_once(pipeline, query):
+    unknown = [forget("p1", user_id=f"nobody-{n}") for n in range(300)]
+    hostile = forget("p1", user_id=HOSTILE_ID)
+    same_string_other_project = forget("p2", user_id=HOSTILE_ID)
+    result = pipeline["run"]("forget_propagation")
+
+    metadata = next(
+        m.event_specific_data.materialization.metadata
+        for m in result.get_asset_materialization_events()
+        if m.asset_key.to_user_string() == "forget/propagation"
+    )
+    assert metadata["requests"].value == 302
+    # 302 requests, yet no more rewrites than partitions that held the one real person
+    assert metadata["partitions_rewritten"].value <= 12
+    for request_id in [*unknown, hostile, same_string_other_project]:
+        assert audit(request_id)["status"] == "verified"
+    assert sum(audit(unknown[0])["rows_removed"].values()) > 0  # the batch's total, audited
+    # the hostile id is a literal: only its own row went, everyone else stayed
+    assert query(
+        "select count() from raw.events where user_id = {u:String}", {"u": HOSTILE_ID}
+    ) == [(0,)]
+    assert query("select count(distinct user_id) from raw.events where project_id = 'p1'") == [(2,)]
+    assert query("select count() from raw.events") == [(len(world()) - 1,)]
+    assert_equals_full_rebuild()
+
+
+def test_a_crashed_forget_resumes_and_loses_nothing_else(pipeline, query, monkeypatch):
+    before = query("select count() from raw.events")[0][0]
+    request_id = forget("p1", user_id="ada")
+    monkeypatch.setenv(CRASH_AFTER_TABLE_ENV, "marts.sessions")
+    crashed = pipeline["run"]("forget_propagation", raise_on_error=False)
+    assert not crashed.success
+    assert audit(request_id)["status"] == "propagating"
+
+    monkeypatch.delenv(CRASH_AFTER_TABLE_ENV)
+    pipeline["run"]("forget_propagation")
+    assert audit(request_id)["status"] == "verified"
+    # exactly her four events went, once
+    assert query("select count() from raw.events") == [(before - 4,)]
+    assert_nowhere_on_disk(ADA_EMAIL, pipeline)
+    assert_equals_full_rebuild()
+
+
+def test_tombstones_keep_replayed_events_out_and_let_a_new_signup_in(pipeline, query, tmp_path):
+    forget("p1", user_id="ada")
+    pipeline["run"]("forget_propagation")
+
+    # a backfill from an old export replays her events
+    export = tmp_path / "old-export.ndjson"
+    export.write_text(
+        "".join(
+            json.dumps(dict(zip(COLUMNS, e.row(), strict=True)), default=str) + "\n"
+            for e in world()
+            if e.user_id == "ada" and e.project_id == "p1"
+        )
+    )
+    from orchestration.loader import load_paths
+
+    with warehouse.connect() as client:
+        assert load_paths(client, [export]).loaded == 4
+    pipeline["run"]("nightly_build")
+    for table in ("sessions", "identity_stitch", "users", "conversions", "attribution_credits"):
+        assert query(
+            f"select count() from marts.{table} where project_id = 'p1' and user_id = 'ada'"
+        ) == [(0,)], table
+
+    # she comes back later and signs up afresh: that is new data
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
+    insert_events(
+        [
+            Event(
+                "p1",
+                "new-laptop",
+                later,
+                "$identify",
+                "ada",
+                properties={"email": "ada.again@forgetme.test"},
+            )
+        ]
+    )
+    pipeline["run"]("nightly_build")
+    assert query(
+        "select device_count from marts.users where project_id = 'p1' and user_id = 'ada'"
+    ) == [(1,)]
