@@ -132,7 +132,8 @@ revenue_shares as (
         conversions.user_id as user_id,
         conversions.conversion_name as conversion_name,
         conversions.revenue as revenue,
-        toDecimal128(round(conversions.revenue * all_credits.credit, 6), 6) as rounded_revenue_credit,
+        toDecimal128(round(conversions.revenue * all_credits.credit, 6), 6)
+            as rounded_revenue_credit,
         conversions.converted_at as converted_at
     from all_credits
     inner join conversions on all_credits.conversion_id = conversions.conversion_id

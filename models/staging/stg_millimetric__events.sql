@@ -7,22 +7,10 @@ source as (
 not_forgotten as (
     -- tombstones: a forgotten key's events stamped at or before its forget never come back,
     -- whether replayed, backfilled or delivered late; newer events are new data
-    with
-        {{ tombstone_map('user_id') }} as forgotten_users,
-        {{ tombstone_map('anonymous_id') }} as forgotten_devices,
-        sipHash128(project_id, user_id) as user_key,
-        sipHash128(project_id, anonymous_id) as device_key
     select * from source
     where
-        not (
-            user_id is not null
-            and mapContains(forgotten_users, user_key)
-            and timestamp <= forgotten_users[user_key]
-        )
-        and not (
-            mapContains(forgotten_devices, device_key)
-            and timestamp <= forgotten_devices[device_key]
-        )
+        not {{ is_forgotten('user_id', 'user_id', 'timestamp') }}
+        and not {{ is_forgotten('anonymous_id', 'anonymous_id', 'timestamp') }}
 ),
 
 renamed as (
