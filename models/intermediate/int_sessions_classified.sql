@@ -1,10 +1,20 @@
-{{ config(materialized='view', settings={}) }}
--- a view: sessions and attribution both read it, and it only adds a few expressions
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='project_id, anonymous_id',
+        engine='MergeTree',
+        partition_by='toStartOfMonth(started_at)',
+        order_by='(project_id, anonymous_id, started_at)',
+    )
+}}
+-- sort key: a changed device's sessions are replaced together
 
 with
 
 sessions as (
     select * from {{ ref('int_sessions_aggregated') }}
+    {{ device_changed_since_last_run(ref('int_sessions_aggregated')) }}
 ),
 
 source_categories as (
@@ -87,7 +97,8 @@ final as (
         pageview_count,
         duration_seconds,
         started_at,
-        ended_at
+        ended_at,
+        deduplicated_at
     from categorized
 )
 
