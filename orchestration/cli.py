@@ -91,6 +91,9 @@ def cmd_forget(args: argparse.Namespace) -> int:
     run_job("forget_propagation")
     with warehouse.connect() as client:
         row = audit_row(client, request_id)
+    if row is None:
+        print(f"forget request {request_id}: no audit row; see the forget_propagation run")
+        return 1
     from orchestration.query import render
 
     print(render(list(row), [tuple(row.values())], "table"))

@@ -6,6 +6,7 @@ and closed before anything else (a dbt subprocess above all) may open the direct
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -130,6 +131,23 @@ def client_for_target() -> Client:
         password=os.environ.get("CLICKHOUSE_PASSWORD", ""),
         secure=os.environ.get("CLICKHOUSE_SECURE", "false").lower() in ("1", "true", "yes"),
     )
+
+
+def is_locked() -> bool:
+    """Whether another process holds the embedded warehouse (chDB flocks `status` in the data
+    directory; its own error says only "Error initializing EmbeddedServer"). Always False on a
+    server target."""
+    if settings.target() != "local":
+        return False
+    try:
+        with open(settings.chdb_path() / "status", "rb") as status:
+            fcntl.flock(status, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(status, fcntl.LOCK_UN)
+    except FileNotFoundError:
+        return False
+    except BlockingIOError:
+        return True
+    return False
 
 
 @contextmanager

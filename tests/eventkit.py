@@ -8,20 +8,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from orchestration import warehouse
+from orchestration.loader.validate import COLUMNS as RAW_EVENT_COLUMNS
 
-COLUMNS = [
-    "event_id",
-    "project_id",
-    "event_name",
-    "anonymous_id",
-    "user_id",
-    "timestamp",
-    "received_at",
-    "url",
-    "referrer",
-    "properties",
-    "user_agent",
-]
+# what the SDKs send: every raw.events column but the ingestion side's own flag
+COLUMNS = [c for c in RAW_EVENT_COLUMNS if c != "is_anonymous_id_fabricated"]
 T0 = dt.datetime(2026, 3, 2, 9, 0, 0)
 
 

@@ -6,20 +6,18 @@ never the models' own output. One small world is generated, loaded and built onc
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 import pytest
 
-from orchestration import settings, warehouse
-from orchestration.dbt_cli import run_dbt
+from orchestration import warehouse
 from orchestration.generator import generate, write_to_warehouse
+from tests.conftest import built_warehouse
 
 # Big enough for every kind of landing, shared devices, account switches and multi-device users
 # in all three projects; small enough for the module to build in well under a minute.
 WORLD = {"days": 30, "visitors": 3000, "projects": 3, "seed": 5}
-ENVIRONMENT = ("MILLIMETRIC_TARGET", "MILLIMETRIC_CHDB_PATH")
 MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based", "time_decay")
 
 Query = Callable[[str], list[tuple]]
@@ -29,28 +27,12 @@ Query = Callable[[str], list[tuple]]
 def query(tmp_path_factory) -> Iterator[Query]:
     """Generate the world into a fresh chDB directory, `dbt seed` + `dbt run` once, and hand out
     a query function on that warehouse. The environment is restored afterwards."""
-    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
-    os.environ["MILLIMETRIC_TARGET"] = "local"
-    os.environ["MILLIMETRIC_CHDB_PATH"] = str(tmp_path_factory.mktemp("truth") / "warehouse")
-    settings.disable_telemetry()
-    try:
-        traffic = generate(**WORLD)
+
+    def load() -> None:
         with warehouse.connect() as client:
-            write_to_warehouse(client, traffic)
-        run_dbt(["seed"], quiet=True)
-        run_dbt(["run"], quiet=True)
+            write_to_warehouse(client, generate(**WORLD))
 
-        def run(sql: str) -> list[tuple]:
-            with warehouse.connect() as client:
-                return client.query(sql).result_rows
-
-        yield run
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    yield from built_warehouse(tmp_path_factory, "truth", load)
 
 
 def assert_same_rows(label: str, expected: Iterable[tuple], actual: Iterable[tuple]) -> None:

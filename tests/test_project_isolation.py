@@ -28,19 +28,16 @@ sessions.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from orchestration import settings, warehouse
-from orchestration.dbt_cli import run_dbt
+from tests.conftest import built_warehouse
 from tests.eventkit import T0, Event, insert_events, minutes
 
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
 SITE = "https://shop.example/"
-ENVIRONMENT = ("MILLIMETRIC_TARGET", "MILLIMETRIC_CHDB_PATH")
 MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based", "time_decay")
 
 
@@ -111,26 +108,7 @@ def scenario() -> list[Event]:
 def built(tmp_path_factory) -> Iterator[Callable[[str], list[tuple]]]:
     """The scenario loaded into a fresh chDB directory and built once (`dbt seed` + `dbt run`);
     hands out a query function on it. The environment is restored afterwards."""
-    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
-    os.environ["MILLIMETRIC_TARGET"] = "local"
-    os.environ["MILLIMETRIC_CHDB_PATH"] = str(tmp_path_factory.mktemp("isolation") / "warehouse")
-    settings.disable_telemetry()
-    try:
-        insert_events(scenario())
-        run_dbt(["seed"], quiet=True)
-        run_dbt(["run"], quiet=True)
-
-        def run(sql: str) -> list[tuple]:
-            with warehouse.connect() as client:
-                return client.query(sql).result_rows
-
-        yield run
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    yield from built_warehouse(tmp_path_factory, "isolation", lambda: insert_events(scenario()))
 
 
 def at(delta: dt.timedelta) -> str:

@@ -27,53 +27,33 @@ converting_sessions as (
             and conversions.session_id = sessions.session_id
 ),
 
-user_touches as (
-    -- the user's sessions on any stitched device, up to the converting session
-    select
-        converting_sessions.project_id as project_id,
-        converting_sessions.conversion_id as conversion_id,
-        sessions.session_id as session_id,
-        sessions.channel as channel,
-        sessions.entry_source as source,
-        sessions.entry_medium as medium,
-        sessions.entry_campaign as campaign,
-        sessions.started_at as touch_started_at,
-        converting_sessions.converted_at as converted_at
-    from converting_sessions
-    inner join sessions
-        on
-            converting_sessions.project_id = sessions.project_id
-            and converting_sessions.user_id = sessions.user_id
-    where sessions.started_at < converting_sessions.converting_session_started_at
-),
-
-converting_touches as (
-    -- the converting session itself counts even when it resolved to someone else
-    select
-        converting_sessions.project_id as project_id,
-        converting_sessions.conversion_id as conversion_id,
-        sessions.session_id as session_id,
-        sessions.channel as channel,
-        sessions.entry_source as source,
-        sessions.entry_medium as medium,
-        sessions.entry_campaign as campaign,
-        sessions.started_at as touch_started_at,
-        converting_sessions.converted_at as converted_at
-    from converting_sessions
-    inner join sessions
-        on
-            converting_sessions.project_id = sessions.project_id
-            and converting_sessions.session_id = sessions.session_id
-),
-
 touches_in_window as (
-    select * from (
-        select * from user_touches
-        union all
-        select * from converting_touches
-    ) as touches
+    -- the user's sessions on any stitched device up to the converting session, and the
+    -- converting session itself even when it resolved to someone else
+    select
+        converting_sessions.project_id as project_id,
+        converting_sessions.conversion_id as conversion_id,
+        sessions.session_id as session_id,
+        sessions.channel as channel,
+        sessions.entry_source as source,
+        sessions.entry_medium as medium,
+        sessions.entry_campaign as campaign,
+        sessions.started_at as touch_started_at,
+        converting_sessions.converted_at as converted_at
+    from converting_sessions
+    inner join sessions
+        on
+            converting_sessions.project_id = sessions.project_id
+            and (
+                converting_sessions.user_id = sessions.user_id
+                or converting_sessions.session_id = sessions.session_id
+            )
     where
-        touch_started_at >= converted_at
+        (
+            sessions.started_at < converting_sessions.converting_session_started_at
+            or sessions.session_id = converting_sessions.session_id
+        )
+        and sessions.started_at >= converting_sessions.converted_at
         - toIntervalDay({{ var('millimetric__attribution_lookback_days') }})
 ),
 

@@ -1,6 +1,7 @@
 """Forget propagation before the build, verification after it."""
 
 import os
+from functools import cache
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
@@ -13,7 +14,9 @@ from orchestration.forget.propagate import CRASH_AFTER_TABLE_ENV
 from orchestration.forget.targets import load_manifest, purge_targets
 
 
+@cache
 def current_targets() -> list:
+    """Read once per process: dbt rewrites target/manifest.json while it runs."""
     return purge_targets(load_manifest(settings.project_dir()))
 
 

@@ -8,12 +8,7 @@ from dagster import DagsterRunStatus, RunRequest, RunsFilter, SensorEvaluationCo
 from orchestration import warehouse
 from orchestration.forget import pending_requests
 
-IN_PROGRESS = [
-    DagsterRunStatus.QUEUED,
-    DagsterRunStatus.NOT_STARTED,
-    DagsterRunStatus.STARTING,
-    DagsterRunStatus.STARTED,
-]
+IN_PROGRESS = [DagsterRunStatus.QUEUED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
 
 
 def evaluate_forget_requests(context: SensorEvaluationContext):
@@ -22,15 +17,19 @@ def evaluate_forget_requests(context: SensorEvaluationContext):
     busy = context.instance.get_runs(filters=RunsFilter(statuses=IN_PROGRESS), limit=1)
     if busy:
         return SkipReason(f"run {busy[0].run_id} is using the warehouse; checking next tick")
+    locked = SkipReason("the warehouse is locked by another process; checking next tick")
+    if warehouse.is_locked():
+        return locked
     try:
         with warehouse.connect() as client:
+            warehouse.init(client)
             pending = pending_requests(client)
-    except (ClickHouseError, RuntimeError) as error:
-        if "lock" in str(error).lower():
-            return SkipReason("the warehouse is locked by another process; checking next tick")
+    except (ClickHouseError, RuntimeError):
+        # the holder may have taken the directory between the check and the open
+        if warehouse.is_locked():
+            return locked
         raise
     if not pending:
         return SkipReason("no pending forget requests")
-    newest = max(str(k.requested_at) for k in pending)
-    context.update_cursor(newest)
-    return RunRequest(run_key=f"forget-{newest}-{len(pending)}")
+    # no run_key: a failed forget run is retried on the next tick while requests stay pending
+    return RunRequest(tags={"millimetric/forget_requests": str(len(pending))})
