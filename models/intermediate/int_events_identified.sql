@@ -67,7 +67,6 @@ final as (
         session_id,
         url,
         referrer,
-        properties,
         session_number,
         occurred_at,
         session_started_at,

@@ -70,7 +70,6 @@ final as (
         lower(hex(sipHash128(project_id, anonymous_id, session_started_at))) as session_id,
         url,
         referrer,
-        properties,
         session_number,
         occurred_at,
         session_started_at,

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('channel_source_categories') }}
 {{
     config(
         materialized='incremental',
@@ -17,25 +18,13 @@ sessions as (
     {{ device_changed_since_last_run(ref('int_sessions_aggregated')) }}
 ),
 
-source_categories as (
-    select mapFromArrays(groupArray(source), groupArray(source_category)) as category_by_source
-    from {{ ref('channel_source_categories') }}
-),
-
 referrals as (
     select
-        sessions.*,
+        *,
         -- a referrer from the page's own host is internal navigation, not a source
         entry_referrer_host != '' and entry_referrer_host != entry_host as has_external_referrer,
-        -- hosts also match by registrable domain (l.facebook.com) and first label (google.co.uk)
-        coalesce(
-            nullIf(category_by_source[entry_referrer_host], ''),
-            nullIf(category_by_source[cutToFirstSignificantSubdomain(entry_referrer_host)], ''),
-            nullIf(category_by_source[firstSignificantSubdomain(entry_referrer_host)], ''),
-            ''
-        ) as referrer_category
+        {{ source_category('entry_referrer_host') }} as referrer_category
     from sessions
-    cross join source_categories
 ),
 
 sourced as (
@@ -64,15 +53,9 @@ sourced as (
 
 categorized as (
     select
-        sourced.*,
-        coalesce(
-            nullIf(category_by_source[lower(entry_source)], ''),
-            nullIf(category_by_source[cutToFirstSignificantSubdomain(lower(entry_source))], ''),
-            nullIf(category_by_source[firstSignificantSubdomain(lower(entry_source))], ''),
-            ''
-        ) as source_category
+        *,
+        {{ source_category('lower(entry_source)') }} as source_category
     from sourced
-    cross join source_categories
 ),
 
 final as (

@@ -16,75 +16,85 @@ touches as (
     select * from {{ ref('int_conversion_touches') }}
 ),
 
-touches_per_model as (
+touch_positions as (
     select
         touches.*,
-        model,
+        touch_number = touch_count as is_last_touch,
         -- the latest touch that is not Direct; the last touch when all are Direct
-        max(if(channel != 'Direct', touch_number, 0)) over (partition by conversion_id)
+        max(if(channel != 'Direct', touch_number, 0)) over conversion_touches
             as last_non_direct_number,
-        min(touch_age_days) over (partition by conversion_id) as youngest_touch_age_days
+        -- time_decay: a touch loses half its weight every half-life before the conversion;
+        -- ages count from the youngest touch, so no weight underflows the 18 decimals
+        toDecimal128(
+            pow(
+                2,
+                -(touch_age_days - min(touch_age_days) over conversion_touches)
+                / {{ var('millimetric__attribution_half_life_days') }}
+            ),
+            18
+        ) as decay_weight
     from touches
-    array join [
-        'first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay'
-    ] as model
+    window conversion_touches as (partition by conversion_id)
 ),
 
-weights as (
-    -- Decimal, not Float64: a Float64 share carries binary noise into the 18 decimals
-    -- (1/3 became 0.333333333333333312), so shares are divided in Decimal(38, 18)
+rounded_credits as (
+    -- Decimal(38, 18) throughout: a Float64 share would carry binary noise into the decimals
     select
         *,
+        toDecimal128(1, 18) / touch_count as linear_share,
+        toDecimal128('0.2', 18) / greatest(touch_count - 2, 1) as position_middle_share,
+        decay_weight / sum(decay_weight) over (partition by conversion_id) as decay_share
+    from touch_positions
+),
+
+credits as (
+    -- the last touch takes each model's rounding remainder: every conversion's credits under
+    -- every model sum to exactly 1
+    select
+        *,
+        toDecimal128(touch_number = 1, 18) as first_touch,
+        toDecimal128(is_last_touch, 18) as last_touch,
+        toDecimal128(
+            touch_number = if(last_non_direct_number = 0, touch_count, last_non_direct_number), 18
+        ) as last_non_direct,
+        if(is_last_touch, 1 - (touch_count - 1) * linear_share, linear_share) as linear,
         multiIf(
-            model = 'first_touch', toDecimal128(touch_number = 1, 18),
-            model = 'last_touch', toDecimal128(touch_number = touch_count, 18),
-            model = 'last_non_direct',
-            toDecimal128(
-                touch_number = if(last_non_direct_number = 0, touch_count, last_non_direct_number),
-                18
-            ),
-            model = 'linear', toDecimal128(1, 18),
-            model = 'position_based',
-            multiIf(
-                touch_count = 1, toDecimal128(1, 18),
-                touch_count = 2, toDecimal128('0.5', 18),
-                touch_number in (1, touch_count), toDecimal128('0.4', 18),
-                toDecimal128('0.2', 18) / (touch_count - 2)
-            ),
-            -- time_decay: a touch loses half its weight every half-life before the conversion
-            -- (ages count from the youngest touch, so the largest weight is 1 and none
-            -- underflows the 18 decimals however long the lookback)
-            toDecimal128(
-                pow(
-                    2,
-                    -(touch_age_days - youngest_touch_age_days)
-                    / {{ var('millimetric__attribution_half_life_days') }}
-                ),
-                18
-            )
-        ) as weight
-    from touches_per_model
-),
-
-rounded as (
-    select
-        *,
-        weight / sum(weight) over (partition by conversion_id, model) as rounded_credit
-    from weights
-),
-
-credited as (
-    -- the last touch takes the rounding remainder, so each conversion's credits sum to exactly 1
-    select
-        *,
+            touch_count = 1, toDecimal128(1, 18),
+            touch_count = 2, toDecimal128('0.5', 18),
+            touch_number = 1, toDecimal128('0.4', 18),
+            is_last_touch, toDecimal128('0.6', 18) - (touch_count - 2) * position_middle_share,
+            position_middle_share
+        ) as position_based,
         if(
-            touch_number = touch_count,
-            toDecimal128(1, 18)
-            - sum(if(touch_number = touch_count, toDecimal128(0, 18), rounded_credit))
-                over (partition by conversion_id, model),
-            rounded_credit
-        ) as credit
-    from rounded
+            is_last_touch,
+            1 - sum(if(is_last_touch, toDecimal128(0, 18), decay_share))
+                over (partition by conversion_id),
+            decay_share
+        ) as time_decay
+    from rounded_credits
+),
+
+credited_touches as (
+    select
+        conversion_id,
+        model_credit.1 as model,
+        toNullable(session_id) as session_id,
+        channel,
+        source,
+        medium,
+        campaign,
+        toDecimal128(model_credit.2, 18) as credit,
+        is_last_touch,
+        toNullable(touch_started_at) as touch_started_at
+    from credits
+    array join [
+        ('first_touch', first_touch),
+        ('last_touch', last_touch),
+        ('last_non_direct', last_non_direct),
+        ('linear', linear),
+        ('position_based', position_based),
+        ('time_decay', time_decay)
+    ] as model_credit
 ),
 
 unassigned as (
@@ -109,18 +119,7 @@ unassigned as (
 ),
 
 all_credits as (
-    select
-        conversion_id,
-        model,
-        toNullable(session_id) as session_id,
-        channel,
-        source,
-        medium,
-        campaign,
-        credit,
-        touch_number = touch_count as is_last_touch,
-        toNullable(touch_started_at) as touch_started_at
-    from credited
+    select * from credited_touches
     union all
     select * from unassigned
 ),

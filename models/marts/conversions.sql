@@ -6,10 +6,33 @@
 }}
 -- sort key: dashboards filter by project and conversion, then by time
 
+{%- set event_names = [] %}
+{%- for definition in var('millimetric__conversions') %}
+    {%- do event_names.append(sql_string_literal(definition['event_name'])) %}
+{%- endfor %}
+
 with
 
-events as (
+identified_events as (
     select * from {{ ref('int_events_identified') }}
+    where event_name in ({{ event_names | join(', ') }})
+),
+
+event_properties as (
+    -- the event chain after deduplication stays narrow; properties are fetched back here
+    select project_id, event_id, properties from {{ ref('int_events_deduplicated') }}
+    where event_name in ({{ event_names | join(', ') }})
+),
+
+events as (
+    select
+        identified_events.*,
+        event_properties.properties as properties
+    from identified_events
+    inner join event_properties
+        on
+            identified_events.project_id = event_properties.project_id
+            and identified_events.event_id = event_properties.event_id
 ),
 
 {% for definition in var('millimetric__conversions') %}

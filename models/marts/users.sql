@@ -48,7 +48,7 @@ identifies as (
         assumeNotNull(user_id) as user_id,
         argMax(properties, (occurred_at, event_id)) as traits,
         min(occurred_at) as signed_up_at
-    from events
+    from {{ ref('int_events_deduplicated') }}
     where event_name = '$identify' and user_id is not null
     group by project_id, user_id
 ),
