@@ -22,7 +22,8 @@ def test_init_is_idempotent_and_keeps_data(chdb_path, query, capsys):
     assert "raw tables ready" in capsys.readouterr().out
     assert (
         query(
-            "select database, name from system.tables where database in ('raw', 'audit') order by 1, 2"
+            "select database, name from system.tables "
+            "where database in ('raw', 'audit') order by 1, 2"
         )
         == EXPECTED_TABLES
     )
