@@ -21,29 +21,38 @@ LOG_COLUMNS = [
 ]
 
 
-def record_state(client: Client, key: ForgetKey, status: str, **fields) -> None:
-    """Append the request's new state, carrying over the timestamps already recorded."""
-    previous = client.query(
-        "select started_at, finished_at, rows_removed from audit.forget_log final "
-        "where request_id = {r:String}",
-        parameters={"r": key.request_id},
-    ).result_rows
-    started, finished, rows_removed = previous[0] if previous else (None, None, {})
-    row = {
-        "request_id": key.request_id,
-        "project_id": key.project_id,
-        "key_type": key.key_type,
-        "forgotten_key": key.key,
-        "status": status,
-        "rows_removed": rows_removed,
-        "remaining_rows": {},
-        "received_at": key.requested_at,
-        "started_at": started,
-        "finished_at": finished,
-        "verified_at": None,
-        **fields,
+def record_state(client: Client, keys: list[ForgetKey], status: str, **fields) -> None:
+    """Append the requests' new state, carrying over the timestamps and counts each already
+    has: one read and one insert for the whole batch, however many requests it holds."""
+    if not keys:
+        return
+    previous = {
+        request_id: (started, finished, rows_removed)
+        for request_id, started, finished, rows_removed in client.query(
+            "select request_id, started_at, finished_at, rows_removed "
+            "from audit.forget_log final where request_id in {ids:Array(String)}",
+            parameters={"ids": [k.request_id for k in keys]},
+        ).result_rows
     }
-    client.insert("audit.forget_log", [[row[c] for c in LOG_COLUMNS]], column_names=LOG_COLUMNS)
+    rows = []
+    for key in keys:
+        started, finished, rows_removed = previous.get(key.request_id, (None, None, {}))
+        row = {
+            "request_id": key.request_id,
+            "project_id": key.project_id,
+            "key_type": key.key_type,
+            "forgotten_key": key.key,
+            "status": status,
+            "rows_removed": rows_removed,
+            "remaining_rows": {},
+            "received_at": key.requested_at,
+            "started_at": started,
+            "finished_at": finished,
+            "verified_at": None,
+            **fields,
+        }
+        rows.append([row[c] for c in LOG_COLUMNS])
+    client.insert("audit.forget_log", rows, column_names=LOG_COLUMNS)
 
 
 def audit_row(client: Client, request_id: str) -> dict | None:

@@ -89,8 +89,7 @@ def propagate_pending(
     pending = pending_requests(client)
     invalid = [k for k in pending if k.key_type == "invalid"]
     keys = [k for k in pending if k.key_type != "invalid"]
-    for key in invalid:
-        record_state(client, key, "invalid")
+    record_state(client, invalid, "invalid")
     if not keys:
         return {
             "requests": 0,
@@ -100,8 +99,7 @@ def propagate_pending(
             "rows_removed": {},
         }
     started = dt.datetime.now(dt.UTC)
-    for key in keys:
-        record_state(client, key, "propagating", started_at=started)
+    record_state(client, keys, "propagating", started_at=started)
     tombstone(client, keys, started)
     devices = stage_batch(client, keys, targets)
     progress(f"forget: {len(keys)} request(s), {devices} affected device(s), {len(targets)} tables")
@@ -117,15 +115,9 @@ def propagate_pending(
         if crash_after_table == target.table:
             raise RuntimeError(f"injected failure after purging {target.table}")
     finished = dt.datetime.now(dt.UTC)
-    for key in keys:
-        record_state(
-            client,
-            key,
-            "propagated",
-            started_at=started,
-            finished_at=finished,
-            rows_removed=removed,
-        )
+    record_state(
+        client, keys, "propagated", started_at=started, finished_at=finished, rows_removed=removed
+    )
     return {
         "requests": len(keys),
         "invalid_requests": len(invalid),

@@ -64,13 +64,13 @@ def verify_pending(client: Client, targets: list[PurgeTarget], wait_seconds: flo
         if parts_left == 0 and not any(remaining.values()):
             record_state(
                 client,
-                key,
+                [key],
                 "verified",
                 remaining_rows=remaining,
                 verified_at=dt.datetime.now(dt.UTC),
             )
             verified += 1
         else:
-            record_state(client, key, "propagated", remaining_rows=remaining)
+            record_state(client, [key], "propagated", remaining_rows=remaining)
             unverified += 1
     return {"verified": verified, "unverified": unverified, "outdated_parts": parts_left}
