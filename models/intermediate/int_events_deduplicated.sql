@@ -25,23 +25,49 @@ events as (
         {% endif %}
 ),
 
-new_deliveries as (
+repeated_ids as (
+    select
+        project_id,
+        event_id
+    from events
+    group by project_id, event_id
+    having count() > 1
+),
+
+first_deliveries as (
+    -- ~1% of ids are redelivered: only those are sorted, which keeps a full build's memory
+    -- to a third of sorting every event
     select * from events
+    where (project_id, event_id) not in (select * from repeated_ids)
+
+    union all
+
+    (
+        select * from events
+        where (project_id, event_id) in (select * from repeated_ids)
+        order by received_at
+        limit 1 by project_id, event_id
+    )
+),
+
+new_first_deliveries as (
+    select * from first_deliveries
     {% if is_incremental() %}
-        -- a redelivery can arrive any time after the original, so check every stored id
+        -- a redelivery can arrive any time after the original, so every stored id is checked;
+        -- the set is built only from stored ids that reappear in this batch
         where (project_id, event_id) not in (
             select
                 project_id,
                 event_id
             from {{ this }}
+            where (project_id, event_id) in (
+                select
+                    project_id,
+                    event_id
+                from events
+            )
         )
     {% endif %}
-),
-
-first_deliveries as (
-    select * from new_deliveries
-    order by received_at
-    limit 1 by project_id, event_id
 ),
 
 final as (
@@ -59,7 +85,7 @@ final as (
         occurred_at,
         received_at,
         now64(3) as deduplicated_at
-    from first_deliveries
+    from new_first_deliveries
 )
 
 select * from final

@@ -6,8 +6,11 @@
         engine='MergeTree',
         partition_by='toMonday(occurred_at)',
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
+        query_settings={'optimize_read_in_window_order': 1},
     )
 }}
+-- read in order: windows ordered like the upstream table's sort key stream from it, and a
+-- window's sort is never spilled to disk, so sorting every event in memory is what this avoids
 -- sort key: sessions aggregate one device's events in time order
 
 with
@@ -26,7 +29,7 @@ device_links as (
             order by occurred_at, event_id
             rows between unbounded preceding and current row
         ) as latest_linked_user_id,
-        argMinIf(user_id, (occurred_at, event_id), user_id is not null) over (
+        argMinIf(user_id, device_event_number, user_id is not null) over (
             partition by project_id, anonymous_id
         ) as first_linked_user_id,
         minIf(occurred_at, user_id is not null) over (
@@ -68,9 +71,9 @@ final as (
         url,
         referrer,
         session_number,
+        device_event_number,
         occurred_at,
         session_started_at,
-        received_at,
         deduplicated_at
     from resolved
 )

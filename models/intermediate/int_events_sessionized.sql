@@ -6,8 +6,11 @@
         engine='MergeTree',
         partition_by='toMonday(occurred_at)',
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
+        query_settings={'optimize_read_in_window_order': 1},
     )
 }}
+-- read in order: windows ordered like the upstream table's sort key stream from it, and a
+-- window's sort is never spilled to disk, so sorting every event in memory is what this avoids
 -- sort key: sessions and identity resolution read one device's events in time order
 
 with
@@ -19,8 +22,20 @@ events as (
 
 gaps as (
     select
-        *,
-        row_number() over device_timeline = 1 as is_first_event_of_device,
+        event_id,
+        project_id,
+        event_name,
+        anonymous_id,
+        user_id,
+        -- the second window level sorts every event in memory: dictionary-encoded pages
+        -- and referrers (few distinct values) keep that sort small
+        toLowCardinality(url) as url,
+        toLowCardinality(referrer) as referrer,
+        occurred_at,
+        deduplicated_at,
+        -- the event's position in its device's timeline: a cheap sort and tie-break key for
+        -- every later per-device window and argMin, instead of the (occurred_at, event_id) tuple
+        row_number() over device_timeline as device_event_number,
         dateDiff(
             'millisecond', lagInFrame(occurred_at) over device_timeline, occurred_at
         ) as milliseconds_since_previous_event
@@ -32,31 +47,28 @@ gaps as (
     )
 ),
 
-session_numbers as (
-    select
-        *,
-        -- strictly longer than the timeout: a gap of exactly 30:00 stays in the session
-        sum(
-            toUInt32(
-                is_first_event_of_device
-                or milliseconds_since_previous_event
-                > {{ var('millimetric__session_timeout_minutes') }} * 60 * 1000
-            )
-        ) over (
-            partition by project_id, anonymous_id
-            order by occurred_at, event_id
-            rows between unbounded preceding and current row
-        ) as session_number
-    from gaps
-),
-
 session_starts as (
     select
         *,
-        min(occurred_at) over (
-            partition by project_id, anonymous_id, session_number
-        ) as session_started_at
-    from session_numbers
+        -- strictly longer than the timeout: a gap of exactly 30:00 stays in the session
+        device_event_number = 1
+        or milliseconds_since_previous_event
+        > {{ var('millimetric__session_timeout_minutes') }} * 60 * 1000 as is_session_start
+    from gaps
+),
+
+session_numbers as (
+    select
+        *,
+        sum(toUInt32(is_session_start)) over device_timeline as session_number,
+        -- session starts only move forward in time, so the latest one so far is this session's
+        maxIf(occurred_at, is_session_start) over device_timeline as session_started_at
+    from session_starts
+    window device_timeline as (
+        partition by project_id, anonymous_id
+        order by device_event_number
+        rows between unbounded preceding and current row
+    )
 ),
 
 final as (
@@ -71,11 +83,11 @@ final as (
         url,
         referrer,
         session_number,
+        device_event_number,
         occurred_at,
         session_started_at,
-        received_at,
         deduplicated_at
-    from session_starts
+    from session_numbers
 )
 
 select * from final

@@ -5,6 +5,9 @@
     )
 }}
 -- sort key: dashboards filter by project and conversion, then by time
+{%- set attribution_models = [
+    'first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay'
+] %}
 
 with
 
@@ -74,26 +77,68 @@ credits as (
     from rounded_credits
 ),
 
+touch_revenue as (
+    -- revenue is shared out per touch, before the unpivot: the remainder windows then sort one
+    -- row per touch instead of one per (touch, model)
+    select
+        credits.*,
+        conversions.user_id as user_id,
+        conversions.conversion_name as conversion_name,
+        conversions.converted_at as converted_at,
+        conversions.revenue as revenue
+    from credits
+    inner join conversions on credits.conversion_id = conversions.conversion_id
+),
+
+rounded_revenue as (
+    select
+        *,
+    {%- for model in attribution_models %}
+        toDecimal128(round(revenue * {{ model }}, 6), 6) as {{ model }}_rounded_revenue
+        {{- "," if not loop.last }}
+    {%- endfor %}
+    from touch_revenue
+),
+
+revenue_credits as (
+    -- the last touch takes the rounding remainder here too: credited revenue adds up
+    select
+        *,
+    {%- for model in attribution_models %}
+        if(
+            is_last_touch,
+            revenue
+            - sum(if(is_last_touch, toDecimal128(0, 6), {{ model }}_rounded_revenue))
+                over (partition by conversion_id),
+            {{ model }}_rounded_revenue
+        ) as {{ model }}_revenue_credit
+        {{- "," if not loop.last }}
+    {%- endfor %}
+    from rounded_revenue
+),
+
 credited_touches as (
     select
         conversion_id,
-        model_credit.1 as model,
+        project_id,
+        user_id,
         toNullable(session_id) as session_id,
+        conversion_name,
+        model_credit.1 as model,
         channel,
         source,
         medium,
         campaign,
         toDecimal128(model_credit.2, 18) as credit,
-        is_last_touch,
-        toNullable(touch_started_at) as touch_started_at
-    from credits
+        model_credit.3 as revenue_credit,
+        toNullable(touch_started_at) as touch_started_at,
+        converted_at
+    from revenue_credits
     array join [
-        ('first_touch', first_touch),
-        ('last_touch', last_touch),
-        ('last_non_direct', last_non_direct),
-        ('linear', linear),
-        ('position_based', position_based),
-        ('time_decay', time_decay)
+        {%- for model in attribution_models %}
+            ('{{ model }}', {{ model }}, {{ model }}_revenue_credit)
+            {{- "," if not loop.last }}
+        {%- endfor %}
     ] as model_credit
 ),
 
@@ -101,67 +146,28 @@ unassigned as (
     -- a conversion without any touch in the window is credited in full to Unassigned
     select
         conversion_id,
-        model,
+        project_id,
+        user_id,
         cast(null as Nullable(String)) as session_id,
+        conversion_name,
+        model,
         'Unassigned' as channel,
         '' as source,
         '' as medium,
         '' as campaign,
         toDecimal128(1, 18) as credit,
-        true as is_last_touch,
-        cast(null as Nullable(Datetime64(3, 'UTC'))) as touch_started_at
+        revenue as revenue_credit,
+        cast(null as Nullable(Datetime64(3, 'UTC'))) as touch_started_at,
+        converted_at
     from conversions
-    array join
-        [
-            'first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay'
-        ] as model
+    array join {{ attribution_models }} as model
     where conversion_id not in (select conversion_id from touches)
 ),
 
-all_credits as (
+final as (
     select * from credited_touches
     union all
     select * from unassigned
-),
-
-revenue_shares as (
-    select
-        all_credits.*,
-        conversions.project_id as project_id,
-        conversions.user_id as user_id,
-        conversions.conversion_name as conversion_name,
-        conversions.revenue as revenue,
-        toDecimal128(round(conversions.revenue * all_credits.credit, 6), 6)
-            as rounded_revenue_credit,
-        conversions.converted_at as converted_at
-    from all_credits
-    inner join conversions on all_credits.conversion_id = conversions.conversion_id
-),
-
-final as (
-    select
-        conversion_id,
-        project_id,
-        user_id,
-        session_id,
-        conversion_name,
-        model,
-        channel,
-        source,
-        medium,
-        campaign,
-        credit,
-        -- the last touch takes the rounding remainder here too: credited revenue adds up
-        if(
-            is_last_touch,
-            revenue
-            - sum(if(is_last_touch, toDecimal128(0, 6), rounded_revenue_credit))
-                over (partition by conversion_id, model),
-            rounded_revenue_credit
-        ) as revenue_credit,
-        touch_started_at,
-        converted_at
-    from revenue_shares
 )
 
 select * from final
