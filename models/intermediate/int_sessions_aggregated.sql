@@ -6,8 +6,11 @@
         engine='MergeTree',
         partition_by='toStartOfMonth(started_at)',
         order_by='(project_id, anonymous_id, started_at)',
+        query_settings={'optimize_aggregation_in_order': 1},
     )
 }}
+-- aggregation in order: the events arrive sorted by device, so each device's sessions are
+-- finished and emitted as the read moves on instead of being held until the end
 -- sort key: a changed device's sessions are replaced together
 
 with
@@ -19,22 +22,22 @@ events as (
 
 sessions as (
     select
-        session_id,
         project_id,
         anonymous_id,
+        session_number,
+        any(session_id) as session_id,
         -- tuple(): argMax skips NULL values, and "nobody known" must stay NULL
         argMax(tuple(resolved_user_id), device_event_number) .1 as user_id,
         argMin(url, device_event_number) as entry_url,
         argMin(referrer, device_event_number) as entry_referrer,
         argMax(url, device_event_number) as exit_url,
-        any(session_number) as session_number,
         count() as event_count,
         countIf(event_name = '$pageview') as pageview_count,
         min(occurred_at) as started_at,
         max(occurred_at) as ended_at,
         max(deduplicated_at) as deduplicated_at
     from events
-    group by project_id, anonymous_id, session_id
+    group by project_id, anonymous_id, session_number
 ),
 
 final as (
