@@ -157,19 +157,32 @@ def test_tombstones_keep_replayed_events_out_and_let_a_new_signup_in(pipeline, q
     forget("p1", user_id="ada")
     pipeline["run"]("forget_propagation")
 
-    # a backfill from an old export replays her events
+    # a backfill from an old export replays her events, one of them broken, next to someone
+    # else's event that was never loaded
+    replayed = [e for e in world() if e.user_id == "ada" and e.project_id == "p1"]
+    stranger = Event("p1", "stranger-device", replayed[0].at)
+    lines = [json.dumps(dict(zip(COLUMNS, e.row(), strict=True)), default=str) for e in replayed]
+    broken = json.loads(lines[0]) | {"timestamp": "not a time", "event_id": "broken-ada"}
+    lines += [
+        json.dumps(broken),
+        json.dumps(dict(zip(COLUMNS, stranger.row(), strict=True)), default=str),
+    ]
     export = tmp_path / "old-export.ndjson"
-    export.write_text(
-        "".join(
-            json.dumps(dict(zip(COLUMNS, e.row(), strict=True)), default=str) + "\n"
-            for e in world()
-            if e.user_id == "ada" and e.project_id == "p1"
-        )
-    )
+    export.write_text("\n".join(lines) + "\n")
     from orchestration.loader import load_paths
 
     with warehouse.connect() as client:
-        assert load_paths(client, [export]).loaded == 4
+        summary = load_paths(client, [export])
+    # her rows stay off disk, the rejected one too; the stranger's row goes through
+    assert (summary.loaded, summary.forgotten_skipped, summary.inserted) == (5, 4, 1)
+    assert (summary.rejected, summary.rejected_forgotten) == (1, 1)
+    assert "4 loaded and 1 rejected lines belong to a forgotten user" in summary.render()
+    assert query("select count() from raw.events where project_id = 'p1' and user_id = 'ada'") == [
+        (0,)
+    ]
+    assert query("select count() from raw.events where anonymous_id = 'stranger-device'") == [(1,)]
+    assert query("select count() from raw.events_rejected") == [(0,)]
+    assert_nowhere_on_disk(ADA_EMAIL, pipeline)
     pipeline["run"]("nightly_build")
     for table in ("sessions", "identity_stitch", "users", "conversions", "attribution_credits"):
         assert query(

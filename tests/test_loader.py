@@ -68,7 +68,7 @@ def rejected(query, path: Path) -> dict[int, tuple[str, str]]:
 def assert_invariants(summary: LoadSummary) -> None:
     for f in [*summary.files, summary]:
         assert f.loaded + f.rejected == f.lines_read
-        assert f.inserted + f.duplicates_skipped == f.loaded
+        assert f.inserted + f.duplicates_skipped + f.forgotten_skipped == f.loaded
 
 
 # --- the bad-input matrix ----------------------------------------------------------------------

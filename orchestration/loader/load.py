@@ -3,9 +3,10 @@ events already stored.
 
 Per chunk: validate every record; drop repeats of (project_id, event_id) within the chunk; ask
 the warehouse which of the remaining keys it already holds (one query, keys shipped through a
-temporary table); insert the rest; record the rejections. Because each chunk is inserted before
-the next is checked, a repeat in a later chunk or file of the same load is caught by the same
-query, and the only per-load memory is one chunk.
+temporary table); leave out the rows and rejected lines of forgotten users and devices (when
+there are tombstones); insert the rest; record the rejections. Because each chunk is inserted
+before the next is checked, a repeat in a later chunk or file of the same load is caught by the
+same query, and the only per-load memory is one chunk.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ DEFAULT_CHUNK_SIZE = 50_000
 # insert avoids pasting ids into SQL, and stays fast at 100k keys where a bound Array
 # parameter does not (chDB slows sharply past ~20k elements; an HTTP server limits URL size).
 _KEYS_TABLE = "millimetric_loader_keys"
+# The same, for the (project_id, key_type, key) ids of a chunk looked up among the tombstones.
+_TOMBSTONE_KEYS_TABLE = "millimetric_loader_tombstone_keys"
 
 _REJECTED_COLUMNS = (
     "file",
@@ -79,6 +82,14 @@ def load_paths(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_KEYS_TABLE} "
             "(project_id String, event_id String)"
         )
+        client.command(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_TOMBSTONE_KEYS_TABLE} "
+            "(project_id String, key_type String, forgotten_key String)"
+        )
+    # Most warehouses have no tombstones: then no chunk needs looking up.
+    check_tombstones = any_to_read and bool(
+        client.command("SELECT count() > 0 FROM audit.forget_tombstones")
+    )
     try:
         for path, fmt, error in targets:
             file_summary = FileSummary(path=path, format=fmt, error=error)
@@ -86,10 +97,11 @@ def load_paths(
             if fmt is None:
                 say(f"{path}: {error}")
                 continue
-            _load_file(client, path, fmt, file_summary, chunk_size, say)
+            _load_file(client, path, fmt, file_summary, chunk_size, say, check_tombstones)
     finally:
         if any_to_read:
             client.command(f"DROP TEMPORARY TABLE IF EXISTS {_KEYS_TABLE}")
+            client.command(f"DROP TEMPORARY TABLE IF EXISTS {_TOMBSTONE_KEYS_TABLE}")
     return summary
 
 
@@ -175,6 +187,7 @@ def _load_file(
     summary: FileSummary,
     chunk_size: int,
     say: Progress,
+    check_tombstones: bool,
 ) -> None:
     file_name = str(path.resolve())
     started = time.monotonic()
@@ -194,7 +207,7 @@ def _load_file(
             continue
         chunk.add(record)
         if chunk.size >= chunk_size:
-            _write_chunk(client, file_name, chunk)
+            _write_chunk(client, file_name, chunk, check_tombstones)
             chunk = _Chunk(summary)
             elapsed = time.monotonic() - started
             say(
@@ -204,7 +217,7 @@ def _load_file(
             )
     # Rows read before a file error are loaded too: a reload after fixing the file skips them,
     # so nothing is lost or doubled.
-    _write_chunk(client, file_name, chunk)
+    _write_chunk(client, file_name, chunk, check_tombstones)
     summary.seconds = time.monotonic() - started
     outcome = f"stopped: {summary.error}" if summary.error else "done"
     say(
@@ -222,15 +235,95 @@ def _describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _write_chunk(client: Client, file_name: str, chunk: _Chunk) -> None:
+def _write_chunk(client: Client, file_name: str, chunk: _Chunk, check_tombstones: bool) -> None:
     summary = chunk.summary
     present = _stored_keys(client, list(chunk.events))
     new = [event.row for key, event in chunk.events.items() if key not in present]
-    if new:
-        client.insert("raw.events", new, column_names=list(COLUMNS))
-    summary.inserted += len(new)
     summary.duplicates_skipped += chunk.repeats + len(chunk.events) - len(new)
-    _record_rejections(client, file_name, chunk.rejections, chunk.received_at, summary)
+    # A replayed file must not bring a forgotten person back onto disk (docs/forget.md).
+    forgotten_at = _tombstones(client, new, chunk.rejections) if check_tombstones else {}
+    kept = [row for row in new if not _is_forgotten_row(row, forgotten_at)]
+    summary.forgotten_skipped += len(new) - len(kept)
+    if kept:
+        client.insert("raw.events", kept, column_names=list(COLUMNS))
+    summary.inserted += len(kept)
+    rejections = [r for r in chunk.rejections if not _is_forgotten_rejection(r[2], forgotten_at)]
+    summary.rejected_forgotten += len(chunk.rejections) - len(rejections)
+    _record_rejections(client, file_name, rejections, chunk.received_at, summary)
+
+
+_TombstoneKey = tuple[str, str, str]  # (project_id, key_type, key)
+
+
+def _tombstones(
+    client: Client,
+    rows: list[tuple[object, ...]],
+    rejections: list[tuple[int, bytes, Rejection]],
+) -> dict[_TombstoneKey, dt.datetime]:
+    """The latest forget time of each user_id and anonymous_id of these rows and rejections
+    that has a tombstone. Ids travel through a temporary table, never pasted into SQL."""
+    keys: set[_TombstoneKey] = set()
+    for row in rows:
+        project_id, anonymous_id, user_id = row[1], row[3], row[4]
+        keys.add((str(project_id), "anonymous_id", str(anonymous_id)))
+        if user_id is not None:
+            keys.add((str(project_id), "user_id", str(user_id)))
+    for _line, _raw, rejection in rejections:
+        if rejection.project_id is None:
+            continue
+        for key_type in ("anonymous_id", "user_id"):
+            key = getattr(rejection, key_type)
+            if key is not None:
+                keys.add((rejection.project_id, key_type, key))
+    if not keys:
+        return {}
+    client.command(f"TRUNCATE TABLE {_TOMBSTONE_KEYS_TABLE}")
+    client.insert(
+        _TOMBSTONE_KEYS_TABLE, list(keys), column_names=["project_id", "key_type", "forgotten_key"]
+    )
+    result = client.query(
+        f"""
+        SELECT project_id, key_type, forgotten_key, max(forgotten_at)
+        FROM audit.forget_tombstones
+        WHERE (project_id, key_type, forgotten_key) IN (
+            SELECT project_id, key_type, forgotten_key FROM {_TOMBSTONE_KEYS_TABLE}
+        )
+        GROUP BY project_id, key_type, forgotten_key
+        """
+    )
+    return {(p, t, k): _as_utc(at) for p, t, k, at in result.result_rows}
+
+
+def _is_forgotten_row(
+    row: tuple[object, ...], forgotten_at: dict[_TombstoneKey, dt.datetime]
+) -> bool:
+    """True when the row's user or device was forgotten at or after the row's timestamp, the
+    rule staging applies too (macros/forget/is_forgotten.sql): later events are new data."""
+    if not forgotten_at:
+        return False
+    project_id, anonymous_id, user_id, timestamp = row[1], row[3], row[4], row[5]
+    assert isinstance(timestamp, dt.datetime)
+    occurred = _as_utc(timestamp)
+    for key in ((project_id, "anonymous_id", anonymous_id), (project_id, "user_id", user_id)):
+        at = forgotten_at.get(key)  # type: ignore[arg-type]
+        if at is not None and occurred <= at:
+            return True
+    return False
+
+
+def _is_forgotten_rejection(
+    rejection: Rejection, forgotten_at: dict[_TombstoneKey, dt.datetime]
+) -> bool:
+    """True when a rejected line names a forgotten user or device. Its timestamp may be the very
+    thing that is wrong with it, so any tombstone on its ids keeps its text off disk."""
+    return any(
+        (rejection.project_id, key_type, getattr(rejection, key_type)) in forgotten_at
+        for key_type in ("anonymous_id", "user_id")
+    )
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _stored_keys(client: Client, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:

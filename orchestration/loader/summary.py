@@ -10,23 +10,13 @@ from pathlib import Path
 # (all of them are in raw.events_rejected).
 EXAMPLES_PER_FILE = 5
 
-_COUNTS = (
-    "lines_read",
-    "blank_lines",
-    "loaded",
-    "inserted",
-    "duplicates_skipped",
-    "rejected",
-    "rejected_already_recorded",
-    "fabricated_anonymous_ids",
-)
-
 
 @dataclass
 class FileSummary:
     """One input file. Invariants: loaded + rejected == lines_read (blank lines are not lines
-    read, they are counted apart) and inserted + duplicates_skipped == loaded. If `error` is set
-    the file stopped early; the counts cover what was read before that."""
+    read, they are counted apart) and inserted + duplicates_skipped + forgotten_skipped ==
+    loaded. If `error` is set the file stopped early; the counts cover what was read before
+    that."""
 
     path: Path
     format: str | None = None
@@ -35,8 +25,10 @@ class FileSummary:
     loaded: int = 0  # valid rows accepted
     inserted: int = 0  # valid rows written to raw.events
     duplicates_skipped: int = 0  # valid rows already in raw.events or repeated in this load
+    forgotten_skipped: int = 0  # valid rows of a user or device forgotten after they happened
     rejected: int = 0  # rows refused (all of them are in raw.events_rejected)
     rejected_already_recorded: int = 0  # of `rejected`: already recorded by an earlier load
+    rejected_forgotten: int = 0  # of `rejected`: naming a forgotten user or device, not recorded
     fabricated_anonymous_ids: int = 0  # of `loaded`: user_id only, anonymous_id made up
     rejected_by_reason: Counter[str] = field(default_factory=Counter)
     examples: list[tuple[int, str]] = field(default_factory=list)  # (line_number, reason)
@@ -81,6 +73,14 @@ class LoadSummary:
     @property
     def duplicates_skipped(self) -> int:
         return self._total("duplicates_skipped")
+
+    @property
+    def forgotten_skipped(self) -> int:
+        return self._total("forgotten_skipped")
+
+    @property
+    def rejected_forgotten(self) -> int:
+        return self._total("rejected_forgotten")
 
     @property
     def rejected(self) -> int:
@@ -154,6 +154,12 @@ class LoadSummary:
             f"({self.inserted:,} inserted, {self.duplicates_skipped:,} duplicates skipped), "
             f"{self.rejected:,} rejected."
         )
+        if self.forgotten_skipped or self.rejected_forgotten:
+            out.append(
+                f"  {self.forgotten_skipped:,} loaded and {self.rejected_forgotten:,} rejected "
+                "lines belong to a forgotten user or device and were not written "
+                "(docs/forget.md)."
+            )
         if self.rejected_already_recorded:
             out.append(
                 f"  {self.rejected_already_recorded:,} rejected lines were already in "
