@@ -14,9 +14,12 @@ from dagster import DagsterInstance
 from orchestration import settings, warehouse
 from orchestration.build import prepare_dagster_home, run_job
 from orchestration.dbt_cli import run_dbt
+from orchestration.defs.forget.assets import current_targets
 from orchestration.forget import request_forget
 from orchestration.forget.audit import audit_row
 from orchestration.forget.propagate import CRASH_AFTER_TABLE_ENV
+from orchestration.forget.requests import ForgetKey
+from orchestration.forget.verify import remaining_rows
 from tests.eventkit import COLUMNS, Event, insert_events
 from tests.forgetkit import ADA_EMAIL, BOB_EMAIL, HOSTILE_ID, files_containing, world
 from tests.snapshots import assert_same_tables, snapshot
@@ -89,6 +92,30 @@ def test_forget_a_user_everywhere(pipeline, query):
     # Bob keeps his account and his purchase
     assert query("select count() from marts.conversions where user_id = 'bob'") == [(2,)]
     assert_equals_full_rebuild()
+
+
+def test_verification_counts_each_row_once_per_key_within_its_project(pipeline, query):
+    """The grouped count behind verification, checked before any forget against plain
+    per-table counts: a row holding the key in two columns counts once, p2's 'ada' not at all."""
+    keys = [
+        ForgetKey("r-ada", "p1", "user_id", "ada", dt.datetime.now(dt.UTC)),
+        ForgetKey("r-laptop", "p1", "anonymous_id", "laptop", dt.datetime.now(dt.UTC)),
+    ]
+    with warehouse.connect() as client:
+        counts = remaining_rows(client, keys, current_targets())
+    expected_ada = {
+        "raw.events": "user_id = 'ada'",
+        "analytics.int_events_identified": "user_id = 'ada' or resolved_user_id = 'ada'",
+        "marts.attribution_credits": "user_id = 'ada'",
+    }
+    for table, condition in expected_ada.items():
+        [(n,)] = query(f"select count() from {table} where project_id = 'p1' and ({condition})")
+        assert n > 0 and counts["r-ada"][table] == n, table
+    [(n,)] = query(
+        "select count() from raw.events where project_id = 'p1' and anonymous_id = 'laptop'"
+    )
+    assert n > 0 and counts["r-laptop"]["raw.events"] == n
+    assert "marts.attribution_credits" not in counts["r-laptop"]  # no device column there
 
 
 def test_forget_a_device(pipeline, query):

@@ -23,7 +23,8 @@ LOG_COLUMNS = [
 
 def record_state(client: Client, keys: list[ForgetKey], status: str, **fields) -> None:
     """Append the requests' new state, carrying over the timestamps and counts each already
-    has: one read and one insert for the whole batch, however many requests it holds."""
+    has: one read and one insert for the whole batch, however many requests it holds. A field
+    given as a function is called with each key, for values that differ per request."""
     if not keys:
         return
     previous = {
@@ -49,7 +50,7 @@ def record_state(client: Client, keys: list[ForgetKey], status: str, **fields) -
             "started_at": started,
             "finished_at": finished,
             "verified_at": None,
-            **fields,
+            **{name: value(key) if callable(value) else value for name, value in fields.items()},
         }
         rows.append([row[c] for c in LOG_COLUMNS])
     client.insert("audit.forget_log", rows, column_names=LOG_COLUMNS)

@@ -16,23 +16,30 @@ from orchestration.forget.targets import PurgeTarget
 CRASH_AFTER_TABLE_ENV = "MILLIMETRIC_FORGET_CRASH_AFTER"
 
 
-def stage_batch(client: Client, keys: list[ForgetKey], targets: list[PurgeTarget]) -> int:
-    """Load the batch's keys, and the devices they touched, into in-memory tables (never on
-    disk). Returns the number of affected devices."""
-    for ddl in (
+def stage_keys(client: Client, keys: list[ForgetKey]) -> None:
+    """Load the batch's keys into an in-memory table (never on disk): SQL reads ids from
+    there, never from its own text."""
+    client.command(
         f"create table if not exists {BATCH_KEYS} "
-        "(project_id String, key_type String, forgotten_key String) engine = Memory",
-        f"create table if not exists {BATCH_DEVICES} "
-        "(project_id String, anonymous_id String) engine = Memory",
-    ):
-        client.command(ddl)
+        "(project_id String, key_type String, forgotten_key String) engine = Memory"
+    )
     client.command(f"truncate table {BATCH_KEYS}")
-    client.command(f"truncate table {BATCH_DEVICES}")
     client.insert(
         BATCH_KEYS,
         [[k.project_id, k.key_type, k.key] for k in keys],
         column_names=["project_id", "key_type", "forgotten_key"],
     )
+
+
+def stage_batch(client: Client, keys: list[ForgetKey], targets: list[PurgeTarget]) -> int:
+    """Load the batch's keys, and the devices they touched, into in-memory tables (never on
+    disk). Returns the number of affected devices."""
+    stage_keys(client, keys)
+    client.command(
+        f"create table if not exists {BATCH_DEVICES} "
+        "(project_id String, anonymous_id String) engine = Memory"
+    )
+    client.command(f"truncate table {BATCH_DEVICES}")
     # a forgotten user's devices must be recomputed downstream; the tables that reveal them
     # are purged last, so a repeated pass after a crash finds the same devices
     sources = [

@@ -8,25 +8,49 @@ import time
 from clickhouse_connect.driver.client import Client
 
 from orchestration.forget.audit import record_state
+from orchestration.forget.propagate import stage_keys
+from orchestration.forget.purge import BATCH_KEYS
 from orchestration.forget.requests import ForgetKey, pending_requests
 from orchestration.forget.targets import PurgeTarget
 
 
-def remaining_rows(client: Client, key: ForgetKey, targets: list[PurgeTarget]) -> dict[str, int]:
-    """Rows still holding the key, per target table (bound parameters, same project only)."""
-    counts = {}
+def remaining_rows(
+    client: Client, keys: list[ForgetKey], targets: list[PurgeTarget]
+) -> dict[str, dict[str, int]]:
+    """Rows still holding each key, per request id and target table: one grouped count per
+    table for the whole batch (keys staged in memory, same project only). A row counts once
+    per key it holds, however many of its columns hold it."""
+    stage_keys(client, keys)
+    found: dict[tuple[str, str, str], dict[str, int]] = {}
+    checked: dict[str, list[str]] = {"user_id": [], "anonymous_id": []}
     for target in targets:
-        columns = target.user_columns if key.key_type == "user_id" else target.device_columns
-        if not columns or not client.command(f"exists table {target.table}"):
+        if not client.command(f"exists table {target.table}"):
             continue
-        match = " or ".join(f"`{c}` = {{key:String}}" for c in columns)
-        counts[target.table] = int(
-            client.command(
-                f"select count() from {target.table} where project_id = {{p:String}} and ({match})",
-                parameters={"p": key.project_id, "key": key.key},
-            )
-        )
-    return counts
+        for key_type, columns in (
+            ("user_id", target.user_columns),
+            ("anonymous_id", target.device_columns),
+        ):
+            if not columns:
+                continue
+            checked[key_type].append(target.table)
+            held = "arrayDistinct([" + ", ".join(f"`{c}`" for c in columns) + "])"
+            rows = client.query(
+                f"select project_id, held_key, count() from {target.table} "
+                f"array join {held} as held_key "
+                f"where (project_id, held_key) in (select project_id, forgotten_key "
+                f"from {BATCH_KEYS} where key_type = {{key_type:String}}) "
+                "group by project_id, held_key",
+                parameters={"key_type": key_type},
+            ).result_rows
+            for project_id, key, count in rows:
+                found.setdefault((project_id, key_type, key), {})[target.table] = int(count)
+    return {
+        k.request_id: {
+            table: found.get((k.project_id, k.key_type, k.key), {}).get(table, 0)
+            for table in checked[k.key_type]
+        }
+        for k in keys
+    }
 
 
 def outdated_parts(client: Client, targets: list[PurgeTarget]) -> int:
@@ -58,19 +82,12 @@ def verify_pending(client: Client, targets: list[PurgeTarget], wait_seconds: flo
     while outdated_parts(client, targets) and time.monotonic() < deadline:
         time.sleep(0.5)  # the tables' cleanup threads run every second
     parts_left = outdated_parts(client, targets)
-    verified = unverified = 0
-    for key in keys:
-        remaining = remaining_rows(client, key, targets)
-        if parts_left == 0 and not any(remaining.values()):
-            record_state(
-                client,
-                [key],
-                "verified",
-                remaining_rows=remaining,
-                verified_at=dt.datetime.now(dt.UTC),
-            )
-            verified += 1
-        else:
-            record_state(client, [key], "propagated", remaining_rows=remaining)
-            unverified += 1
-    return {"verified": verified, "unverified": unverified, "outdated_parts": parts_left}
+    remaining = remaining_rows(client, keys, targets)
+    now = dt.datetime.now(dt.UTC)
+    done = [k for k in keys if parts_left == 0 and not any(remaining[k.request_id].values())]
+    undone = [k for k in keys if k not in done]
+    record_state(
+        client, done, "verified", verified_at=now, remaining_rows=lambda k: remaining[k.request_id]
+    )
+    record_state(client, undone, "propagated", remaining_rows=lambda k: remaining[k.request_id])
+    return {"verified": len(done), "unverified": len(undone), "outdated_parts": parts_left}
