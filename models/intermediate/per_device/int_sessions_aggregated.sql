@@ -1,17 +1,13 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='project_id, anonymous_id',
-        engine='MergeTree',
         partition_by='toStartOfMonth(started_at)',
         order_by='(project_id, anonymous_id, started_at)',
         query_settings={'optimize_aggregation_in_order': 1},
     )
 }}
+-- sort key: a changed device's sessions are replaced together
 -- aggregation in order: the events arrive sorted by device, so each device's sessions are
 -- finished and emitted as the read moves on instead of being held until the end
--- sort key: a changed device's sessions are replaced together
 
 with
 

@@ -1,10 +1,6 @@
 -- depends_on: {{ ref('channel_source_categories') }}
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='project_id, anonymous_id',
-        engine='MergeTree',
         partition_by='toStartOfMonth(started_at)',
         order_by='(project_id, anonymous_id, started_at)',
     )

@@ -1,17 +1,13 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='project_id, anonymous_id',
-        engine='MergeTree',
         partition_by='toMonday(occurred_at)',
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
         query_settings={'optimize_read_in_window_order': 1},
     )
 }}
--- read in order: windows ordered like the upstream table's sort key stream from it, and a
--- window's sort is never spilled to disk, so sorting every event in memory is what this avoids
 -- sort key: sessions aggregate one device's events in time order
+-- read in order: the windows follow the input's sort key, so no event is sorted in memory (a
+-- window's sort is never spilled to disk)
 
 with
 
