@@ -23,10 +23,7 @@ def key_condition(target: PurgeTarget) -> str:
     clauses = [
         f"(project_id, `{column}`) in (select project_id, forgotten_key from {BATCH_KEYS} "
         f"where key_type = '{key_type}')"
-        for key_type, columns in (
-            ("user_id", target.user_columns),
-            ("anonymous_id", target.device_columns),
-        )
+        for key_type, columns in target.columns_by_key_type
         for column in columns
     ]
     return "(" + " or ".join(clauses) + ")" if clauses else "false"

@@ -37,6 +37,11 @@ class PurgeTarget:
     # still find them when it is repeated
     reveals_devices: bool = False
 
+    @property
+    def columns_by_key_type(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(key_type, the columns that may hold a key of that type), for each key type."""
+        return (("user_id", self.user_columns), ("anonymous_id", self.device_columns))
+
 
 RAW_TARGETS = (
     PurgeTarget("raw.events", ("user_id",), ("anonymous_id",), reveals_devices=True),

@@ -26,10 +26,7 @@ def remaining_rows(
     for target in targets:
         if not client.command(f"exists table {target.table}"):
             continue
-        for key_type, columns in (
-            ("user_id", target.user_columns),
-            ("anonymous_id", target.device_columns),
-        ):
+        for key_type, columns in target.columns_by_key_type:
             if not columns:
                 continue
             checked[key_type].append(target.table)
@@ -84,8 +81,10 @@ def verify_pending(client: Client, targets: list[PurgeTarget], wait_seconds: flo
     parts_left = outdated_parts(client, targets)
     remaining = remaining_rows(client, keys, targets)
     now = dt.datetime.now(dt.UTC)
-    done = [k for k in keys if parts_left == 0 and not any(remaining[k.request_id].values())]
-    undone = [k for k in keys if k not in done]
+    done, undone = [], []
+    for key in keys:
+        clean = parts_left == 0 and not any(remaining[key.request_id].values())
+        (done if clean else undone).append(key)
     record_state(
         client, done, "verified", verified_at=now, remaining_rows=lambda k: remaining[k.request_id]
     )

@@ -262,25 +262,11 @@ def _tombstones(
 ) -> dict[_TombstoneKey, dt.datetime]:
     """The latest forget time of each user_id and anonymous_id of these rows and rejections
     that has a tombstone. Ids travel through a temporary table, never pasted into SQL."""
-    keys: set[_TombstoneKey] = set()
-    for row in rows:
-        project_id, anonymous_id, user_id = row[1], row[3], row[4]
-        keys.add((str(project_id), "anonymous_id", str(anonymous_id)))
-        if user_id is not None:
-            keys.add((str(project_id), "user_id", str(user_id)))
-    for _line, _raw, rejection in rejections:
-        if rejection.project_id is None:
-            continue
-        for key_type in ("anonymous_id", "user_id"):
-            key = getattr(rejection, key_type)
-            if key is not None:
-                keys.add((rejection.project_id, key_type, key))
+    keys = {key for row in rows for key in _row_keys(row)}
+    keys |= {key for _line, _raw, rejection in rejections for key in _rejection_keys(rejection)}
     if not keys:
         return {}
-    client.command(f"TRUNCATE TABLE {_TOMBSTONE_KEYS_TABLE}")
-    client.insert(
-        _TOMBSTONE_KEYS_TABLE, list(keys), column_names=["project_id", "key_type", "forgotten_key"]
-    )
+    _ship(client, _TOMBSTONE_KEYS_TABLE, list(keys), ["project_id", "key_type", "forgotten_key"])
     result = client.query(
         f"""
         SELECT project_id, key_type, forgotten_key, max(forgotten_at)
@@ -294,6 +280,29 @@ def _tombstones(
     return {(p, t, k): _as_utc(at) for p, t, k, at in result.result_rows}
 
 
+def _row_keys(row: tuple[object, ...]) -> list[_TombstoneKey]:
+    """The (project_id, key_type, key) ids a valid row carries, in COLUMNS order."""
+    project_id, anonymous_id, user_id = str(row[1]), str(row[3]), row[4]
+    keys = [(project_id, "anonymous_id", anonymous_id)]
+    if user_id is not None:
+        keys.append((project_id, "user_id", str(user_id)))
+    return keys
+
+
+def _rejection_keys(rejection: Rejection) -> list[_TombstoneKey]:
+    """The ids that could still be read from a rejected line."""
+    if rejection.project_id is None:
+        return []
+    return [
+        (rejection.project_id, key_type, key)
+        for key_type, key in (
+            ("anonymous_id", rejection.anonymous_id),
+            ("user_id", rejection.user_id),
+        )
+        if key is not None
+    ]
+
+
 def _is_forgotten_row(
     row: tuple[object, ...], forgotten_at: dict[_TombstoneKey, dt.datetime]
 ) -> bool:
@@ -301,14 +310,10 @@ def _is_forgotten_row(
     rule staging applies too (macros/forget/is_forgotten.sql): later events are new data."""
     if not forgotten_at:
         return False
-    project_id, anonymous_id, user_id, timestamp = row[1], row[3], row[4], row[5]
+    timestamp = row[5]
     assert isinstance(timestamp, dt.datetime)
     occurred = _as_utc(timestamp)
-    for key in ((project_id, "anonymous_id", anonymous_id), (project_id, "user_id", user_id)):
-        at = forgotten_at.get(key)  # type: ignore[arg-type]
-        if at is not None and occurred <= at:
-            return True
-    return False
+    return any(key in forgotten_at and occurred <= forgotten_at[key] for key in _row_keys(row))
 
 
 def _is_forgotten_rejection(
@@ -316,10 +321,7 @@ def _is_forgotten_rejection(
 ) -> bool:
     """True when a rejected line names a forgotten user or device. Its timestamp may be the very
     thing that is wrong with it, so any tombstone on its ids keeps its text off disk."""
-    return any(
-        (rejection.project_id, key_type, getattr(rejection, key_type)) in forgotten_at
-        for key_type in ("anonymous_id", "user_id")
-    )
+    return any(key in forgotten_at for key in _rejection_keys(rejection))
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
@@ -330,8 +332,7 @@ def _stored_keys(client: Client, keys: list[tuple[str, str]]) -> set[tuple[str, 
     """Which of these (project_id, event_id) pairs raw.events already holds."""
     if not keys:
         return set()
-    client.command(f"TRUNCATE TABLE {_KEYS_TABLE}")
-    client.insert(_KEYS_TABLE, keys, column_names=["project_id", "event_id"])
+    _ship(client, _KEYS_TABLE, keys, ["project_id", "event_id"])
     # The project_id filter lets the sort key (project_id, ...) skip other tenants' parts.
     result = client.query(
         f"""
@@ -342,6 +343,12 @@ def _stored_keys(client: Client, keys: list[tuple[str, str]]) -> set[tuple[str, 
         """
     )
     return {(p, e) for p, e in result.result_rows}
+
+
+def _ship(client: Client, table: str, rows: list, columns: list[str]) -> None:
+    """Replace the contents of one of this load's temporary tables with `rows`."""
+    client.command(f"TRUNCATE TABLE {table}")
+    client.insert(table, rows, column_names=columns)
 
 
 def _as_bytes(raw: str | bytes) -> bytes:
