@@ -257,7 +257,8 @@ def run_dbt(args: list[str], label: str, out: Path) -> DbtRun:
     (Linux folds the pre-exec RSS into ru_maxrss), which is large after in-process chDB inserts.
     So dbt is started under GNU time, a small process that forks it and reports the dbt
     process's own maximum RSS. Without /usr/bin/time, os.wait4's figure is an upper bound."""
-    from orchestration.dbt_cli import dbt_env, dbt_executable
+    from orchestration.dbt_cli import dbt_executable
+    from orchestration.settings import dbt_env
 
     target_path, log_path = out / "target", out / "logs"
     log_path.mkdir(parents=True, exist_ok=True)

@@ -7,13 +7,13 @@ import shutil
 
 from dagster import DagsterInstance, ExecuteInProcessResult
 
-from orchestration import settings, warehouse
+from orchestration import settings, tables, warehouse
 
 
 def prepare_dagster_home() -> str:
     """$DAGSTER_HOME (default `.dagster/`), with the committed instance config (no telemetry,
     the warehouse pool) copied in unless it has its own."""
-    home = os.environ.setdefault("DAGSTER_HOME", str(settings.project_dir() / ".dagster"))
+    home = str(settings.dagster_home())
     os.makedirs(home, exist_ok=True)
     config = os.path.join(home, "dagster.yaml")
     if not os.path.exists(config):
@@ -34,7 +34,7 @@ def run_job(
     raise_on_error is False."""
     settings.disable_telemetry()
     with warehouse.connect() as client:
-        warehouse.init(client)
+        tables.init(client)
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def(name)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from clickhouse_connect.driver.exceptions import DatabaseError
 
-from orchestration import settings, warehouse
+from orchestration import settings, tables, warehouse
 
 
 def progress(message: str) -> None:
@@ -20,7 +20,7 @@ def progress(message: str) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     with warehouse.connect() as client:
-        warehouse.init(client)
+        tables.init(client)
     print(f"raw tables ready on target {settings.target()}")
     return 0
 
@@ -68,7 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from orchestration.build import build
 
     build(full_refresh=args.full_refresh)
-    from orchestration.summary import build_summary
+    from orchestration.build_summary import build_summary
 
     print(build_summary())
     return 0
@@ -80,7 +80,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
     from orchestration.forget.audit import audit_row
 
     with warehouse.connect() as client:
-        warehouse.init(client)
+        tables.init(client)
         request_id = request_forget(
             client, args.project_id, user_id=args.user_id, anonymous_id=args.anonymous_id
         )

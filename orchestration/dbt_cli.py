@@ -1,12 +1,12 @@
 """Running dbt as a subprocess against the current target.
 
-Every dbt invocation in this project (CLI, tests, Dagster) gets its environment from `dbt_env`,
-so the target, the chDB path and the telemetry switch are decided in one place.
+Every dbt invocation in this project (CLI, tests, Dagster) gets its environment from
+`settings.dbt_env`, so the target, the chDB path and the telemetry switch are decided in one
+place.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,16 +19,6 @@ def dbt_executable() -> str:
     return str(Path(sys.executable).with_name("dbt"))
 
 
-def dbt_env() -> dict[str, str]:
-    """The environment a dbt subprocess needs: target, absolute chDB path, no telemetry."""
-    settings.disable_telemetry()
-    env = dict(os.environ)
-    env["MILLIMETRIC_TARGET"] = settings.target()
-    env["MILLIMETRIC_CHDB_PATH"] = str(settings.chdb_path())
-    env["DBT_PROFILES_DIR"] = str(settings.project_dir())
-    return env
-
-
 def run_dbt(
     args: list[str], project_dir: Path | None = None, check: bool = True, quiet: bool = False
 ) -> subprocess.CompletedProcess[str]:
@@ -39,7 +29,7 @@ def run_dbt(
     result = subprocess.run(
         command,
         cwd=folder,
-        env=dbt_env(),
+        env=settings.dbt_env(),
         text=True,
         stdout=subprocess.PIPE if quiet else None,
         stderr=subprocess.STDOUT if quiet else None,

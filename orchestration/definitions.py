@@ -1,28 +1,12 @@
-"""The Dagster code location: assembles what orchestration/defs/ defines."""
+"""The Dagster code location: assembles what each concern in orchestration/defs/ defines."""
 
 from dagster import Definitions
 
 from orchestration import settings
-from orchestration.defs.dbt.assets import millimetric_dbt_models
-from orchestration.defs.forget.assets import forget_propagation, forget_verification
-from orchestration.defs.jobs import (
-    forget_propagation as forget_propagation_job,
-)
-from orchestration.defs.jobs import (
-    forget_request_sensor,
-    full_refresh,
-    nightly_build,
-    nightly_schedule,
-)
-from orchestration.defs.project import dbt_resource
-from orchestration.defs.raw.assets import RAW_ASSETS
+from orchestration.defs.dbt.definitions import defs as dbt_defs
+from orchestration.defs.forget.definitions import defs as forget_defs
+from orchestration.defs.raw.definitions import defs as raw_defs
 
 settings.disable_telemetry()
 
-defs = Definitions(
-    assets=[*RAW_ASSETS, forget_propagation, millimetric_dbt_models, forget_verification],
-    jobs=[nightly_build, full_refresh, forget_propagation_job],
-    schedules=[nightly_schedule],
-    sensors=[forget_request_sensor],
-    resources={"dbt": dbt_resource()},
-)
+defs = Definitions.merge(raw_defs, forget_defs, dbt_defs)

@@ -38,3 +38,46 @@ def disable_telemetry() -> None:
     """dbt and Dagster phone home by default; this project never does."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+def clickhouse_server() -> dict:
+    """Connection arguments for the server and cluster targets, from the same CLICKHOUSE_*
+    variables profiles.yml reads."""
+    return {
+        "host": os.environ.get("CLICKHOUSE_HOST", "localhost"),
+        "port": int(os.environ.get("CLICKHOUSE_PORT", "8123")),
+        "username": os.environ.get("CLICKHOUSE_USER", "default"),
+        "password": os.environ.get("CLICKHOUSE_PASSWORD", ""),
+        "secure": os.environ.get("CLICKHOUSE_SECURE", "false").lower() in ("1", "true", "yes"),
+    }
+
+
+def dagster_home() -> Path:
+    """$DAGSTER_HOME, else `.dagster/` in the project; set in the environment, since Dagster
+    reads it from there."""
+    home = os.environ.setdefault("DAGSTER_HOME", str(project_dir() / ".dagster"))
+    return Path(home)
+
+
+def nightly_cron() -> str:
+    """When `nightly_build` runs (UTC): $MILLIMETRIC_NIGHTLY_CRON, default 02:00."""
+    return os.environ.get("MILLIMETRIC_NIGHTLY_CRON", "0 2 * * *")
+
+
+# Failure injection for the crash-and-resume test: a forget pass raises after purging this table.
+FORGET_CRASH_AFTER_ENV = "MILLIMETRIC_FORGET_CRASH_AFTER"
+
+
+def forget_crash_after_table() -> str | None:
+    return os.environ.get(FORGET_CRASH_AFTER_ENV)
+
+
+def dbt_env() -> dict[str, str]:
+    """The environment a dbt subprocess needs: this one, with the target, the absolute chDB
+    path and the profiles folder decided here, and no telemetry."""
+    disable_telemetry()
+    env = dict(os.environ)
+    env["MILLIMETRIC_TARGET"] = target()
+    env["MILLIMETRIC_CHDB_PATH"] = str(chdb_path())
+    env["DBT_PROFILES_DIR"] = str(project_dir())
+    return env

@@ -8,7 +8,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from orchestration import settings, warehouse
+from orchestration.build import prepare_dagster_home
 from orchestration.dbt_cli import run_dbt
+
+Query = Callable[[str], list[tuple]]
 
 
 @pytest.fixture
@@ -33,17 +36,27 @@ def query(chdb_path):
     return run
 
 
-def built_warehouse(
-    tmp_path_factory, name: str, load: Callable[[], None]
-) -> Iterator[Callable[[str], list[tuple]]]:
-    """For module-scoped fixtures: a fresh chDB directory, `load()` into it, `dbt seed` and
-    `dbt run` once, then a query function on it. The environment is restored afterwards."""
+@pytest.fixture
+def dagster_home(tmp_path, monkeypatch):
+    """A DAGSTER_HOME of this test's own, with the committed instance config."""
+    home = tmp_path / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    prepare_dagster_home()
+    return home
+
+
+@pytest.fixture(scope="module")
+def module_warehouse(tmp_path_factory) -> Iterator[Callable[[str, Callable[[], None]], Query]]:
+    """For module-scoped fixtures: `build(name, load)` makes a fresh chDB directory, runs
+    `load()` into it, `dbt seed` and `dbt run` once, and returns a query function on it. The
+    environment is restored when the module is done."""
     names = ("MILLIMETRIC_TARGET", "MILLIMETRIC_CHDB_PATH")
     saved = {n: os.environ.get(n) for n in names}
-    os.environ["MILLIMETRIC_TARGET"] = "local"
-    os.environ["MILLIMETRIC_CHDB_PATH"] = str(tmp_path_factory.mktemp(name) / "warehouse")
-    settings.disable_telemetry()
-    try:
+
+    def build(name: str, load: Callable[[], None]) -> Query:
+        os.environ["MILLIMETRIC_TARGET"] = "local"
+        os.environ["MILLIMETRIC_CHDB_PATH"] = str(tmp_path_factory.mktemp(name) / "warehouse")
+        settings.disable_telemetry()
         load()
         run_dbt(["seed"], quiet=True)
         run_dbt(["run"], quiet=True)
@@ -52,10 +65,11 @@ def built_warehouse(
             with warehouse.connect() as client:
                 return client.query(sql).result_rows
 
-        yield run
-    finally:
-        for n, value in saved.items():
-            if value is None:
-                os.environ.pop(n, None)
-            else:
-                os.environ[n] = value
+        return run
+
+    yield build
+    for n, value in saved.items():
+        if value is None:
+            os.environ.pop(n, None)
+        else:
+            os.environ[n] = value

@@ -7,11 +7,11 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from orchestration import warehouse
-from orchestration.loader.validate import COLUMNS as RAW_EVENT_COLUMNS
+from orchestration import tables, warehouse
+from orchestration.raw_contract import CLIENT_EVENT_COLUMNS
 
-# what the SDKs send: every raw.events column but the ingestion side's own flag
-COLUMNS = [c for c in RAW_EVENT_COLUMNS if c != "is_anonymous_id_fabricated"]
+# what the SDKs send
+COLUMNS = list(CLIENT_EVENT_COLUMNS)
 T0 = dt.datetime(2026, 3, 2, 9, 0, 0)
 
 
@@ -29,26 +29,26 @@ class Event:
     event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def row(self) -> list:
-        received = self.received_at or self.at + dt.timedelta(milliseconds=300)
-        return [
-            self.event_id,
-            self.project_id,
-            self.event_name,
-            self.anonymous_id,
-            self.user_id,
-            self.at,
-            received,
-            self.url,
-            self.referrer,
-            json.dumps(self.properties),
-            "test-agent",
-        ]
+        values = {
+            "event_id": self.event_id,
+            "project_id": self.project_id,
+            "event_name": self.event_name,
+            "anonymous_id": self.anonymous_id,
+            "user_id": self.user_id,
+            "timestamp": self.at,
+            "received_at": self.received_at or self.at + dt.timedelta(milliseconds=300),
+            "url": self.url,
+            "referrer": self.referrer,
+            "properties": json.dumps(self.properties),
+            "user_agent": "test-agent",
+        }
+        return [values[name] for name in COLUMNS]
 
 
 def insert_events(events: list[Event]) -> None:
     """Append the events to raw.events of the current target (creating the raw tables)."""
     with warehouse.connect() as client:
-        warehouse.init(client)
+        tables.init(client)
         if events:
             client.insert("raw.events", [e.row() for e in events], column_names=COLUMNS)
 

@@ -12,25 +12,24 @@ import pytest
 from dagster import DagsterInstance
 
 from orchestration import settings, warehouse
-from orchestration.build import prepare_dagster_home, run_job
+from orchestration.build import run_job
 from orchestration.dbt_cli import run_dbt
 from orchestration.defs.forget.assets import current_targets
 from orchestration.forget import request_forget
 from orchestration.forget.audit import audit_row
-from orchestration.forget.propagate import CRASH_AFTER_TABLE_ENV
 from orchestration.forget.requests import ForgetKey
 from orchestration.forget.verify import remaining_rows
 from tests.eventkit import COLUMNS, Event, insert_events
 from tests.forgetkit import ADA_EMAIL, BOB_EMAIL, HOSTILE_ID, files_containing, world
 from tests.snapshots import assert_same_tables, snapshot
 
+# builds a warehouse with dbt, or runs a Dagster job: minutes, not seconds
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
-def pipeline(chdb_path, tmp_path, monkeypatch):
+def pipeline(chdb_path, dagster_home):
     """The world built by nightly_build, with a Dagster instance whose event log is on disk."""
-    home = tmp_path / "dagster_home"
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    prepare_dagster_home()
     instance = DagsterInstance.get()
     insert_events(world())
     assert run_job("nightly_build", instance=instance).success
@@ -39,7 +38,7 @@ def pipeline(chdb_path, tmp_path, monkeypatch):
         with DagsterInstance.get() as fresh:
             return run_job(job, instance=fresh, raise_on_error=raise_on_error)
 
-    yield {"home": home, "run": run, "warehouse": chdb_path}
+    yield {"home": dagster_home, "run": run, "warehouse": chdb_path}
     instance.dispose()
 
 
@@ -166,12 +165,12 @@ def test_a_batch_with_unknown_and_hostile_ids_rewrites_each_partition_once(pipel
 def test_a_crashed_forget_resumes_and_loses_nothing_else(pipeline, query, monkeypatch):
     before = query("select count() from raw.events")[0][0]
     request_id = forget("p1", user_id="ada")
-    monkeypatch.setenv(CRASH_AFTER_TABLE_ENV, "marts.sessions")
+    monkeypatch.setenv(settings.FORGET_CRASH_AFTER_ENV, "marts.sessions")
     crashed = pipeline["run"]("forget_propagation", raise_on_error=False)
     assert not crashed.success
     assert audit(request_id)["status"] == "propagating"
 
-    monkeypatch.delenv(CRASH_AFTER_TABLE_ENV)
+    monkeypatch.delenv(settings.FORGET_CRASH_AFTER_ENV)
     pipeline["run"]("forget_propagation")
     assert audit(request_id)["status"] == "verified"
     # exactly her four events went, once

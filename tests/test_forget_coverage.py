@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import settings, warehouse
+from orchestration import settings, tables, warehouse
 from orchestration.dbt_cli import run_dbt
 from orchestration.defs.project import dbt_project
 from orchestration.forget.targets import (
@@ -22,7 +22,7 @@ from orchestration.forget.targets import (
     purge_targets,
     unreachable_tables,
 )
-from orchestration.generator import generate, write_to_warehouse
+from tests.traffickit import write_generated
 
 PROJECT = Path(__file__).resolve().parent.parent
 LEAKY_MODEL = Path(__file__).parent / "fixtures" / "leaky_model" / "leaky_user_emails.sql"
@@ -38,12 +38,6 @@ models:
           user_columns: [user_id]
           device_columns: []
 """
-
-
-def generated_traffic() -> None:
-    traffic = generate(days=2, visitors=120, projects=2, seed=11)
-    with warehouse.connect() as client:
-        write_to_warehouse(client, traffic)
 
 
 def copy_project(tmp_path: Path) -> Path:
@@ -62,8 +56,9 @@ def unreachable(manifest: dict) -> list[str]:
         return unreachable_tables(client, manifest)
 
 
+@pytest.mark.slow
 def test_every_personal_table_is_purged_a_view_or_exempt(chdb_path, query):
-    generated_traffic()
+    write_generated(days=2, visitors=120, projects=2, seed=11)
     run_dbt(["seed"], quiet=True)
     run_dbt(["run"], quiet=True)
     manifest = load_manifest(settings.project_dir())
@@ -98,10 +93,11 @@ def test_every_personal_table_is_purged_a_view_or_exempt(chdb_path, query):
         assert ids <= declared_columns, (target.table, ids - declared_columns)
 
 
+@pytest.mark.slow
 def test_a_new_model_with_user_id_fails_coverage_until_it_declares_forget(chdb_path, tmp_path):
     project = copy_project(tmp_path)
     shutil.copy(LEAKY_MODEL, project / "models" / "intermediate" / LEAKY_MODEL.name)
-    generated_traffic()
+    write_generated(days=2, visitors=120, projects=2, seed=11)
     run_dbt(["seed"], project_dir=project, quiet=True)
     run_dbt(["run"], project_dir=project, quiet=True)
 
@@ -117,7 +113,7 @@ def test_a_new_model_with_user_id_fails_coverage_until_it_declares_forget(chdb_p
 
 def test_tables_outside_dbt_are_checked_too(chdb_path, query):
     with warehouse.connect() as client:
-        warehouse.init(client)
+        tables.init(client)
     no_models = {"nodes": {}}
     assert unreachable(no_models) == []  # raw tables are targets, audit tables exempt
 

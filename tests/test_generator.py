@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from orchestration import warehouse
+from orchestration import tables, warehouse
 from orchestration.generator import (
     MALFORMED_KINDS,
     Traffic,
@@ -108,7 +108,7 @@ def test_same_seed_gives_identical_traffic_and_another_seed_does_not():
 
 def test_events_have_the_raw_contract_columns(traffic, chdb_path):
     with warehouse.connect() as client:
-        warehouse.init(client)
+        tables.init(client)
         columns = [r[0] for r in client.query("DESCRIBE TABLE raw.events").result_rows]
     assert traffic.events.column_names == columns
     rows = traffic.events.to_pylist()

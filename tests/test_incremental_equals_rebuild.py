@@ -11,6 +11,9 @@ from orchestration.dbt_cli import run_dbt
 from tests.eventkit import T0, Event, insert_events, minutes
 from tests.snapshots import assert_same_tables, snapshot
 
+# builds a warehouse with dbt, or runs a Dagster job: minutes, not seconds
+pytestmark = pytest.mark.slow
+
 URLS = [
     ("https://shop.example/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring", ""),
     ("https://shop.example/?gclid=abc123", ""),

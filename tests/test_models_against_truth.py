@@ -6,33 +6,27 @@ never the models' own output. One small world is generated, loaded and built onc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 
 import pytest
 
-from orchestration import warehouse
-from orchestration.generator import generate, write_to_warehouse
-from tests.conftest import built_warehouse
+from tests.conftest import Query
+from tests.traffickit import write_generated
+
+# builds a warehouse with dbt, or runs a Dagster job: minutes, not seconds
+pytestmark = pytest.mark.slow
 
 # Big enough for every kind of landing, shared devices, account switches and multi-device users
 # in all three projects; small enough for the module to build in well under a minute.
 WORLD = {"days": 30, "visitors": 3000, "projects": 3, "seed": 5}
 MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based", "time_decay")
 
-Query = Callable[[str], list[tuple]]
-
 
 @pytest.fixture(scope="module")
-def query(tmp_path_factory) -> Iterator[Query]:
-    """Generate the world into a fresh chDB directory, `dbt seed` + `dbt run` once, and hand out
-    a query function on that warehouse. The environment is restored afterwards."""
-
-    def load() -> None:
-        with warehouse.connect() as client:
-            write_to_warehouse(client, generate(**WORLD))
-
-    yield from built_warehouse(tmp_path_factory, "truth", load)
+def built(module_warehouse) -> Query:
+    """The generated world, built once for the module."""
+    return module_warehouse("truth", lambda: write_generated(**WORLD))
 
 
 def assert_same_rows(label: str, expected: Iterable[tuple], actual: Iterable[tuple]) -> None:
@@ -60,14 +54,14 @@ def _minus(left: list[tuple], right: list[tuple]) -> list[tuple]:
     return out
 
 
-def test_world_is_rich_enough(query):
+def test_world_is_rich_enough(built):
     """The checks below only mean something if the world has every case in it."""
-    [(visits, devices, projects)] = query(
+    [(visits, devices, projects)] = built(
         "select count(), uniqExact(project_id, anonymous_id), uniqExact(project_id) "
         "from truth.visits"
     )
     assert visits > 5000 and devices == WORLD["visitors"] and projects == WORLD["projects"]
-    [(pre_login, shared, multi_device)] = query(
+    [(pre_login, shared, multi_device)] = built(
         """
         select
             (select count() from truth.visits as v
@@ -79,31 +73,31 @@ def test_world_is_rich_enough(query):
         """
     )
     assert pre_login > 0 and shared > 0 and multi_device > 0
-    assert query("select uniqExact(channel) from truth.visits") == [(8,)]
-    assert query("select countIf(conversion_name = 'purchase') from truth.conversions")[0][0] > 0
+    assert built("select uniqExact(channel) from truth.visits") == [(8,)]
+    assert built("select countIf(conversion_name = 'purchase') from truth.conversions")[0][0] > 0
 
 
-def test_sessions_are_the_true_visits(query):
+def test_sessions_are_the_true_visits(built):
     """Same sessions (device, bounds, counts, number) with the same person behind each."""
     columns = "project_id, anonymous_id, started_at, ended_at, event_count, pageview_count"
-    truth = query(f"select {columns}, toUInt64(visit_number), user_id from truth.visits")
-    model = query(f"select {columns}, toUInt64(session_number), user_id from marts.sessions")
+    truth = built(f"select {columns}, toUInt64(visit_number), user_id from truth.visits")
+    model = built(f"select {columns}, toUInt64(session_number), user_id from marts.sessions")
     assert_same_rows("sessions", truth, model)
 
 
-def test_session_entry_attribution_matches_truth(query):
+def test_session_entry_attribution_matches_truth(built):
     """Entry source / medium / campaign / channel of every visit.
 
     Mapping: the truth writes "no campaign" as '' (organic, referral, direct and gclid-only
     landings); the model follows GA4 and writes '(not set)'. Nothing else is mapped."""
-    truth = query(
+    truth = built(
         """
         select project_id, anonymous_id, toUInt64(visit_number),
             source, medium, if(campaign = '', '(not set)', campaign), channel
         from truth.visits
         """
     )
-    model = query(
+    model = built(
         """
         select project_id, anonymous_id, toUInt64(session_number),
             entry_source, entry_medium, entry_campaign, channel
@@ -113,10 +107,10 @@ def test_session_entry_attribution_matches_truth(query):
     assert_same_rows("session attribution", truth, model)
 
 
-def test_identity_stitch_is_the_true_device_to_person_map(query):
+def test_identity_stitch_is_the_true_device_to_person_map(built):
     columns = "project_id, anonymous_id, user_id, valid_from, valid_to"
-    truth = query(f"select {columns} from truth.device_users")
-    model = query(f"select {columns} from marts.identity_stitch")
+    truth = built(f"select {columns} from truth.device_users")
+    model = built(f"select {columns} from marts.identity_stitch")
     assert_same_rows("identity_stitch", truth, model)
 
 
@@ -128,11 +122,11 @@ TRUE_CONVERSIONS = """
 """
 
 
-def test_every_true_conversion_appears_once_with_its_revenue_and_session(query):
+def test_every_true_conversion_appears_once_with_its_revenue_and_session(built):
     """Signups and purchases: one model row per true conversion (keyed by the documented
     conversion_id = hash of project, name and the converting event_id), same user, instant,
     revenue (to the cent) and converting session."""
-    truth = query(
+    truth = built(
         f"""
         select conversion_id, project_id, user_id, conversion_name, converted_at,
             if(revenue is null, null, toInt64(round(revenue * 100))),
@@ -140,7 +134,7 @@ def test_every_true_conversion_appears_once_with_its_revenue_and_session(query):
         from ({TRUE_CONVERSIONS})
         """
     )
-    model = query(
+    model = built(
         """
         select c.conversion_id, c.project_id, c.user_id, c.conversion_name, c.converted_at,
             if(c.revenue is null, null, toInt64(c.revenue * 100)),
@@ -152,7 +146,7 @@ def test_every_true_conversion_appears_once_with_its_revenue_and_session(query):
     )
     assert_same_rows("conversions", truth, model)
     # the revenue is exactly the cents: nothing below them
-    assert query(
+    assert built(
         "select count() from marts.conversions where revenue * 100 != toInt64(revenue * 100)"
     ) == [(0,)]
 
@@ -168,11 +162,11 @@ def test_every_true_conversion_appears_once_with_its_revenue_and_session(query):
     ],
     ids=["first_touch", "last_touch"],
 )
-def test_single_touch_models_credit_the_true_touch(query, model_name, truth_columns):
+def test_single_touch_models_credit_the_true_touch(built, model_name, truth_columns):
     """first_touch and last_touch give the full credit to the true touch: its channel and the
     very visit (device and visit number)."""
-    truth = query(f"select conversion_id, {truth_columns} from ({TRUE_CONVERSIONS})")
-    model = query(
+    truth = built(f"select conversion_id, {truth_columns} from ({TRUE_CONVERSIONS})")
+    model = built(
         f"""
         select a.conversion_id, a.channel, s.anonymous_id, toUInt64(s.session_number)
         from marts.attribution_credits as a
@@ -183,7 +177,7 @@ def test_single_touch_models_credit_the_true_touch(query, model_name, truth_colu
     )
     assert_same_rows(f"{model_name} credits", truth, model)
     # and every other touch of those models gets exactly nothing
-    assert query(
+    assert built(
         f"""
         select count() from marts.attribution_credits
         where model = '{model_name}' and credit != 0 and credit != 1
@@ -191,21 +185,21 @@ def test_single_touch_models_credit_the_true_touch(query, model_name, truth_colu
     ) == [(0,)]
 
 
-def test_credits_per_conversion_and_model_sum_to_exactly_one(query):
-    rows = query(
+def test_credits_per_conversion_and_model_sum_to_exactly_one(built):
+    rows = built(
         "select conversion_id, model, sum(credit) from marts.attribution_credits group by 1, 2"
     )
-    [(conversions,)] = query("select count() from truth.conversions")
+    [(conversions,)] = built("select count() from truth.conversions")
     assert len(rows) == conversions * len(MODELS)
     assert {model for _, model, _ in rows} == set(MODELS)
     not_one = [row for row in rows if not (isinstance(row[2], Decimal) and row[2] == 1)]
     assert not not_one, f"{len(not_one)} (conversion, model) credit sums != 1, e.g. {not_one[:3]}"
 
 
-def test_users_are_the_true_users(query):
+def test_users_are_the_true_users(built):
     """One row per true user: sign-up instant, device count, and the e-mail in its traits."""
-    truth = query("select project_id, user_id, signed_up_at, device_count, email from truth.users")
-    model = query(
+    truth = built("select project_id, user_id, signed_up_at, device_count, email from truth.users")
+    model = built(
         """
         select project_id, user_id, signed_up_at, toUInt32(device_count),
             JSONExtractString(traits, 'email')

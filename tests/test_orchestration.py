@@ -23,15 +23,15 @@ from dagster import (
     build_sensor_context,
 )
 
-from orchestration import settings, warehouse
-from orchestration.build import prepare_dagster_home, run_job
+from orchestration import settings, tables, warehouse
+from orchestration.build import run_job
 from orchestration.cli import main
 from orchestration.definitions import defs
 from orchestration.forget import pending_requests, request_forget
 from orchestration.forget.audit import audit_row
-from orchestration.generator import generate, write_to_warehouse
 from tests.forgetkit import files_containing
 from tests.snapshots import assert_same_tables, snapshot
+from tests.traffickit import write_generated
 
 JOBS = ("nightly_build", "full_refresh", "forget_propagation")
 SCHEDULE = "nightly_build_schedule"
@@ -39,26 +39,11 @@ SENSOR = "forget_request_sensor"
 
 
 @pytest.fixture
-def dagster_home(tmp_path, monkeypatch):
-    """A DAGSTER_HOME of this test's own, with the committed instance config."""
-    home = tmp_path / "dagster_home"
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    prepare_dagster_home()
-    return home
-
-
-@pytest.fixture
 def raw_warehouse(chdb_path):
     """An initialised, empty warehouse: the raw and audit tables exist."""
     with warehouse.connect() as client:
-        warehouse.init(client)
+        tables.init(client)
     return chdb_path
-
-
-def generated(days: int, visitors: int, projects: int = 2, seed: int = 9) -> dict[str, int]:
-    traffic = generate(days=days, visitors=visitors, projects=projects, seed=seed)
-    with warehouse.connect() as client:
-        return write_to_warehouse(client, traffic)
 
 
 def materialization_metadata(result, key: str) -> dict:
@@ -149,7 +134,8 @@ def test_nightly_schedule_requests_nightly_build_at_two_utc():
 
 def test_nightly_cron_is_configurable():
     # a fresh interpreter, so the module-level schedule is built with the variable set
-    code = "from orchestration.defs.jobs import nightly_schedule as s; print(s.cron_schedule)"
+    code = "from orchestration.defs.dbt.schedules import nightly_schedule; "
+    code += "print(nightly_schedule.cron_schedule)"
     env = {**os.environ, "MILLIMETRIC_NIGHTLY_CRON": "30 4 * * 1-5"}
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
@@ -232,8 +218,9 @@ def test_sensor_skips_while_another_process_holds_the_warehouse(raw_warehouse):
 # --- the nightly job ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_nightly_build_on_generated_traffic(chdb_path, dagster_home, query):
-    generated(days=7, visitors=800, projects=2, seed=9)
+    write_generated(days=7, visitors=800, projects=2, seed=9)
     (visits,) = query("select count() from truth.visits")[0]
     assert visits > 0
 
@@ -273,8 +260,9 @@ def test_nightly_build_on_generated_traffic(chdb_path, dagster_home, query):
 # --- the millimetric command --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_build_runs_nightly_build_and_prints_a_summary(chdb_path, dagster_home, query, capsys):
-    generated(days=2, visitors=150, projects=1, seed=3)
+    write_generated(days=2, visitors=150, projects=1, seed=3)
     capsys.readouterr()
 
     assert main(["build"]) == 0
@@ -289,8 +277,9 @@ def test_cli_build_runs_nightly_build_and_prints_a_summary(chdb_path, dagster_ho
         assert run.job_name == "nightly_build" and run.status == DagsterRunStatus.SUCCESS
 
 
+@pytest.mark.slow
 def test_cli_forget_propagates_and_verifies(chdb_path, dagster_home, query, capsys):
-    generated(days=2, visitors=150, projects=1, seed=3)
+    write_generated(days=2, visitors=150, projects=1, seed=3)
     project_id, user_id = query(
         "select project_id, user_id from raw.events where user_id is not null "
         "group by project_id, user_id order by count() desc, user_id limit 1"
@@ -317,7 +306,7 @@ def test_cli_forget_propagates_and_verifies(chdb_path, dagster_home, query, caps
 
 
 def test_cli_forget_enqueue_only_leaves_the_request_pending(chdb_path, dagster_home, query, capsys):
-    generated(days=1, visitors=30, projects=1, seed=5)
+    write_generated(days=1, visitors=30, projects=1, seed=5)
     project_id, user_id = query(
         "select project_id, user_id from truth.users order by user_id limit 1"
     )[0]

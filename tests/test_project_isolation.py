@@ -28,12 +28,14 @@ sessions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.conftest import built_warehouse
+from tests.conftest import Query
 from tests.eventkit import T0, Event, insert_events, minutes
+
+# builds a warehouse with dbt, or runs a Dagster job: minutes, not seconds
+pytestmark = pytest.mark.slow
 
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
@@ -105,10 +107,9 @@ def scenario() -> list[Event]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Iterator[Callable[[str], list[tuple]]]:
-    """The scenario loaded into a fresh chDB directory and built once (`dbt seed` + `dbt run`);
-    hands out a query function on it. The environment is restored afterwards."""
-    yield from built_warehouse(tmp_path_factory, "isolation", lambda: insert_events(scenario()))
+def built(module_warehouse) -> Query:
+    """The scenario, built once for the module."""
+    return module_warehouse("isolation", lambda: insert_events(scenario()))
 
 
 def at(delta: dt.timedelta) -> str:

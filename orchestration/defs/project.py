@@ -1,9 +1,10 @@
-"""The dbt project as Dagster sees it, and the pool every warehouse step shares."""
+"""What every concern in defs/ shares: the dbt project, the warehouse pool, the pipeline."""
 
 from __future__ import annotations
 
 from functools import cache
 
+from dagster import AssetSelection
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration import settings
@@ -13,6 +14,10 @@ from orchestration.dbt_cli import dbt_executable, run_dbt
 # this pool (limit 1, .dagster/dagster.yaml). On a server it still keeps forget and build
 # from interleaving (docs/forget.md, "The race").
 WAREHOUSE_POOL = "warehouse"
+# Runs that open the warehouse wait for one another (.dagster/dagster.yaml).
+WAREHOUSE_TAGS = {"millimetric/warehouse": "embedded"}
+# forget propagation -> dbt build -> forget verification, ordered by asset dependencies
+PIPELINE = AssetSelection.groups("forget", "seeds", "staging", "intermediate", "marts")
 
 
 @cache

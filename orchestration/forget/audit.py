@@ -5,6 +5,29 @@ from __future__ import annotations
 from clickhouse_connect.driver.client import Client
 
 from orchestration.forget.requests import ForgetKey
+from orchestration.forget.tombstones import TOMBSTONES_DDL
+
+# One row per forget request and state change; the latest version (FINAL) is its state.
+# It keeps the bare id, never traits or properties: verification has to know what to count.
+FORGET_LOG_DDL = """
+    CREATE TABLE IF NOT EXISTS audit.forget_log
+    (
+        request_id String,
+        project_id String,
+        key_type LowCardinality(String),
+        forgotten_key String,
+        status LowCardinality(String),
+        rows_removed Map(String, UInt64),
+        remaining_rows Map(String, UInt64),
+        received_at DateTime64(3, 'UTC'),
+        started_at Nullable(DateTime64(3, 'UTC')),
+        finished_at Nullable(DateTime64(3, 'UTC')),
+        verified_at Nullable(DateTime64(3, 'UTC')),
+        updated_at DateTime64(6, 'UTC') DEFAULT now64(6)
+    )
+    ENGINE = ReplacingMergeTree(updated_at)
+    ORDER BY request_id
+"""
 
 LOG_COLUMNS = [
     "request_id",
@@ -19,6 +42,13 @@ LOG_COLUMNS = [
     "finished_at",
     "verified_at",
 ]
+
+
+def create_audit_tables(client: Client) -> None:
+    """The audit database with the forget log and the tombstones. Safe to run repeatedly."""
+    client.command("CREATE DATABASE IF NOT EXISTS audit")
+    client.command(FORGET_LOG_DDL)
+    client.command(TOMBSTONES_DDL)
 
 
 def record_state(client: Client, keys: list[ForgetKey], status: str, **fields) -> None:

@@ -11,27 +11,8 @@ from __future__ import annotations
 
 from clickhouse_connect.driver.client import Client
 
-from orchestration.forget.targets import PurgeTarget
-from orchestration.warehouse import PURGEABLE
-
-BATCH_KEYS = "audit.forget_batch_keys"
-BATCH_DEVICES = "audit.forget_batch_devices"
-
-
-def key_condition(target: PurgeTarget) -> str:
-    """SQL true for rows of `target` that hold a key of the current batch (same project)."""
-    clauses = [
-        f"(project_id, `{column}`) in (select project_id, forgotten_key from {BATCH_KEYS} "
-        f"where key_type = '{key_type}')"
-        for key_type, columns in target.columns_by_key_type
-        for column in columns
-    ]
-    return "(" + " or ".join(clauses) + ")" if clauses else "false"
-
-
-def device_condition() -> str:
-    """SQL true for rows of the batch's affected devices."""
-    return f"(project_id, anonymous_id) in (select project_id, anonymous_id from {BATCH_DEVICES})"
+from orchestration.forget.batch import device_condition, key_condition
+from orchestration.forget.targets import PURGEABLE, PurgeTarget
 
 
 def purge(client: Client, target: PurgeTarget) -> tuple[int, int]:

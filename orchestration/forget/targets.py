@@ -20,6 +20,10 @@ EXEMPT_DATABASES = {
     "truth": "synthetic ground truth from `millimetric generate`, for tests: no real person",
 }
 PURGED_MATERIALIZATIONS = ("table", "incremental", "snapshot")
+# Table settings every purge target carries: parts replaced by a forget are deleted from disk
+# within seconds rather than after the default 8 minutes (docs/forget.md). dbt_project.yml gives
+# every model table the same settings.
+PURGEABLE = "old_parts_lifetime = 0, cleanup_delay_period = 1, cleanup_delay_period_random_add = 0"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ import time
 from clickhouse_connect.driver.client import Client
 
 from orchestration.forget.audit import record_state
-from orchestration.forget.propagate import stage_keys
-from orchestration.forget.purge import BATCH_KEYS
+from orchestration.forget.batch import BATCH_KEYS, stage_keys
 from orchestration.forget.requests import ForgetKey, pending_requests
 from orchestration.forget.targets import PurgeTarget
 

@@ -6,8 +6,8 @@ raw.events rows plus truth tables; `write_to_warehouse` loads both into ClickHou
 See docs/generator.md.
 """
 
-from orchestration.generator.load import write_to_warehouse
 from orchestration.generator.ndjson import MALFORMED_KINDS, write_ndjson
 from orchestration.generator.traffic import Traffic, generate
+from orchestration.generator.write import write_to_warehouse
 
 __all__ = ["MALFORMED_KINDS", "Traffic", "generate", "write_ndjson", "write_to_warehouse"]

@@ -11,6 +11,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.generator import ids, truth, vocab
+from orchestration.generator.arrays import concat_strings, gather, strings
+from orchestration.generator.entities import Rendered, render_entities
 from orchestration.generator.world import (
     BUTTON_CLICK,
     EVENT_NAMES,
@@ -21,27 +23,11 @@ from orchestration.generator.world import (
     World,
     build_world,
 )
+from orchestration.raw_contract import EVENTS_ARROW_SCHEMA
 
 DEFAULT_START_DATE = dt.date(2026, 1, 1)
 REDELIVERY_SHARE = 0.01
 CLICK_ID_LENGTH = 24
-
-EVENTS_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("project_id", pa.string()),
-        ("event_name", pa.string()),
-        ("anonymous_id", pa.string()),
-        ("user_id", pa.string()),
-        ("timestamp", pa.timestamp("ms", tz="UTC")),
-        ("received_at", pa.timestamp("ms", tz="UTC")),
-        ("url", pa.string()),
-        ("referrer", pa.string()),
-        ("properties", pa.string()),
-        ("user_agent", pa.string()),
-        ("is_anonymous_id_fabricated", pa.bool_()),
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -72,102 +58,32 @@ class Traffic:
         }
 
 
-def _cat(*parts: pa.Array | str) -> pa.Array:
-    return pc.binary_join_element_wise(*parts, "")
-
-
-def _strings(values: list[str] | tuple[str, ...]) -> pa.Array:
-    return pa.array(list(values), type=pa.string())
-
-
-def _gather(values: pa.Array, index: np.ndarray) -> pa.Array:
-    """values[index] as a plain string array, NULL where index < 0.
-
-    Decoding a dictionary array sizes the output up front; `take` grows it, which costs several
-    times more on the big columns (user_agent alone is ~120 bytes a row).
-    """
-    index = np.asarray(index)
-    codes = pa.array(index.astype(np.int32, copy=False), mask=index < 0)
-    return pa.DictionaryArray.from_arrays(codes, values).cast(values.type)
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """Per-entity strings shared by the events and the truth tables."""
-
-    project_ids: pa.Array
-    anonymous_ids: pa.Array  # per device
-    user_ids: pa.Array  # per user
-    emails: pa.Array  # per user
-    event_ids: pa.Array  # per distinct event
-    event_id_bytes: np.ndarray  # (events, 16) uint8 behind event_ids
-    revenue_cents: np.ndarray  # per distinct event, 0 unless a purchase
-    currency: np.ndarray  # per distinct event, index into vocab.CURRENCIES, -1 unless a purchase
-
-
-def _render_entities(w: World, rng: np.random.Generator) -> Rendered:
-    n_ev = w.e_ts.shape[0]
-    n_users = w.user_project.shape[0]
-    global_user = np.arange(n_users)
-    emails = _cat(
-        "user_",
-        pc.cast(pa.array(global_user + 1), pa.string()),
-        "_",
-        ids.short_hashes(global_user),
-        "@example.com",
-    )
-    purchase = w.e_kind == PURCHASE
-    n_p = int(purchase.sum())
-    # Mostly plan prices, some free-form amounts; always whole cents.
-    cents = np.where(
-        rng.random(n_p) < 0.7,
-        rng.choice(np.array(vocab.PRICE_POINTS_CENTS), size=n_p),
-        np.maximum(100, np.round(rng.lognormal(np.log(6_000), 0.8, n_p))).astype(np.int64),
-    )
-    cur_p = np.array(vocab.CURRENCY_WEIGHTS)
-    revenue_cents = np.zeros(n_ev, dtype=np.int64)
-    revenue_cents[purchase] = cents
-    currency = np.full(n_ev, -1, dtype=np.int8)
-    currency[purchase] = rng.choice(len(vocab.CURRENCIES), size=n_p, p=cur_p / cur_p.sum())
-    raw_ids = np.frombuffer(rng.bytes(16 * n_ev), dtype=np.uint8).reshape(n_ev, 16)
-    return Rendered(
-        project_ids=_strings(w.project_ids),
-        anonymous_ids=ids.device_ids(w.dev_local),
-        user_ids=ids.user_ids(w.user_local),
-        emails=emails,
-        event_ids=ids.uuid_strings(raw_ids),
-        event_id_bytes=raw_ids,
-        revenue_cents=revenue_cents,
-        currency=currency,
-    )
-
-
 def _properties(w: World, r: Rendered, rng: np.random.Generator, rows: np.ndarray) -> pa.Array:
     """The properties JSON of the events `rows`: one take from a concatenated vocabulary."""
     pageview = [f'{{"title":"{title}"}}' for _path, title, _a, _b in vocab.PAGES]
-    traits = _cat(
+    traits = concat_strings(
         '{"email":"',
         r.emails,
         '","plan":"',
-        _gather(_strings(vocab.PLANS), w.user_plan),
+        gather(strings(vocab.PLANS), w.user_plan),
         '","tier":"',
-        _gather(_strings(vocab.TIERS), w.user_tier),
+        gather(strings(vocab.TIERS), w.user_tier),
         '","team_size":',
         pc.cast(pa.array(w.user_team_size), pa.string()),
         "}",
     )
     purchase = np.flatnonzero(w.e_kind == PURCHASE)
     cents = r.revenue_cents[purchase]
-    purchases = _cat(
+    purchases = concat_strings(
         '{"revenue":',
         pc.cast(pa.array(cents // 100), pa.string()),
         ".",
         pc.utf8_lpad(pc.cast(pa.array(cents % 100), pa.string()), width=2, padding="0"),
         ',"currency":"',
-        _gather(_strings(vocab.CURRENCIES), r.currency[purchase]),
+        gather(strings(vocab.CURRENCIES), r.currency[purchase]),
         '"}',
     )
-    fixed = _strings(pageview + list(vocab.BUTTON_PROPERTIES) + list(vocab.FORM_PROPERTIES))
+    fixed = strings(pageview + list(vocab.BUTTON_PROPERTIES) + list(vocab.FORM_PROPERTIES))
     all_props = pa.concat_arrays([fixed, traits, purchases])
 
     n_ev = w.e_ts.shape[0]
@@ -179,19 +95,19 @@ def _properties(w: World, r: Rendered, rng: np.random.Generator, rows: np.ndarra
     base = n_pv + n_btn + n_form
     idx = np.where(kind == IDENTIFY, base + w.e_user, idx)
     idx[purchase] = base + w.user_project.shape[0] + np.arange(purchase.shape[0])
-    return _gather(all_props, idx[rows])
+    return gather(all_props, idx[rows])
 
 
 def _urls(w: World, rng: np.random.Generator, rows: np.ndarray) -> tuple[pa.Array, pa.Array]:
     """(url, referrer) of the events `rows`."""
     variants = vocab.VARIANTS
     n_v = w.v_dev.shape[0]
-    hosts = _strings(w.hosts)
-    paths = _strings([p[0] for p in vocab.PAGES])
+    hosts = strings(w.hosts)
+    paths = strings([p[0] for p in vocab.PAGES])
     e_visit = w.e_visit[rows]
     e_path = w.e_path[rows]
     landing = w.e_pos[rows] == 0
-    e_host = _gather(hosts, w.dev_project[w.v_dev[e_visit]])
+    e_host = gather(hosts, w.dev_project[w.v_dev[e_visit]])
 
     # Landing query: the variant's UTM tags, plus a random click id on some landings.
     var = w.v_variant
@@ -199,15 +115,15 @@ def _urls(w: World, rng: np.random.Generator, rows: np.ndarray) -> tuple[pa.Arra
     has_click = rng.random(n_v) < click_share[var]
     click = pc.if_else(
         pa.array(has_click),
-        _cat(
-            _gather(_strings([v.click_param for v in variants]), var),
+        concat_strings(
+            gather(strings([v.click_param for v in variants]), var),
             ids.random_tokens(rng, n_v, CLICK_ID_LENGTH),
         ),
         "",
     )
-    v_query = _cat(_gather(_strings([v.query for v in variants]), var), click)
-    e_query = _gather(v_query, np.where(landing, e_visit, -1)).fill_null("")
-    url = _cat(e_host, _gather(paths, e_path), e_query)
+    v_query = concat_strings(gather(strings([v.query for v in variants]), var), click)
+    e_query = gather(v_query, np.where(landing, e_visit, -1)).fill_null("")
+    url = concat_strings(e_host, gather(paths, e_path), e_query)
 
     # Landing referrer: the variant's, or a page of the site itself for "internal" landings.
     internal = np.array([v.referrer == vocab.INTERNAL_REFERRER for v in variants])[var]
@@ -215,15 +131,15 @@ def _urls(w: World, rng: np.random.Generator, rows: np.ndarray) -> tuple[pa.Arra
     own_path = rng.choice(len(vocab.PAGES), n_v, p=inner_w / inner_w.sum())
     v_ref = pc.if_else(
         pa.array(internal),
-        _cat(_gather(hosts, w.dev_project[w.v_dev]), _gather(paths, own_path)),
-        _gather(_strings([v.referrer for v in variants]), var),
+        concat_strings(gather(hosts, w.dev_project[w.v_dev]), gather(paths, own_path)),
+        gather(strings([v.referrer for v in variants]), var),
     )
     # Inside a visit the referrer is the previous event's page on the same host.
     prev_path = np.concatenate([[0], w.e_path[:-1]])[rows]
     referrer = pc.if_else(
         pa.array(landing),
-        _gather(v_ref, np.where(landing, e_visit, -1)),
-        _cat(e_host, _gather(paths, prev_path)),
+        gather(v_ref, np.where(landing, e_visit, -1)),
+        concat_strings(e_host, gather(paths, prev_path)),
     )
     return url, referrer
 
@@ -248,19 +164,19 @@ def _events(
     events = pa.table(
         {
             "event_id": ids.uuid_strings(r.event_id_bytes[rows]),
-            "project_id": _gather(r.project_ids, w.dev_project[e_dev]),
-            "event_name": _gather(_strings(EVENT_NAMES), w.e_kind[rows]),
-            "anonymous_id": _gather(r.anonymous_ids, e_dev),
-            "user_id": _gather(r.user_ids, w.e_user[rows]),
+            "project_id": gather(r.project_ids, w.dev_project[e_dev]),
+            "event_name": gather(strings(EVENT_NAMES), w.e_kind[rows]),
+            "anonymous_id": gather(r.anonymous_ids, e_dev),
+            "user_id": gather(r.user_ids, w.e_user[rows]),
             "timestamp": pa.array(w.e_ts[rows], type=ts_type),
             "received_at": pa.array(received, type=ts_type),
             "url": url,
             "referrer": referrer,
             "properties": _properties(w, r, rng, rows),
-            "user_agent": _gather(_strings(vocab.USER_AGENTS), w.dev_ua[e_dev]),
+            "user_agent": gather(strings(vocab.USER_AGENTS), w.dev_ua[e_dev]),
             "is_anonymous_id_fabricated": pa.array(np.zeros(rows.shape[0], dtype=bool)),
         },
-        schema=EVENTS_SCHEMA,
+        schema=EVENTS_ARROW_SCHEMA,
     )
     say(f"events: {events.num_rows:,} rows ({dup.shape[0]:,} redeliveries)")
     return events
@@ -292,7 +208,7 @@ def generate(
     render_rng, event_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence([seed, 1]).spawn(2)
     )
-    rendered = _render_entities(world, render_rng)
+    rendered = render_entities(world, render_rng)
     events = _events(world, rendered, event_rng, say)
     tables = truth.truth_tables(world, rendered)
     say(

@@ -11,12 +11,12 @@ Tables (all keyed by project_id, because anonymous_id and user_id collide across
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pyarrow as pa
 
 from orchestration.generator import vocab
+from orchestration.generator.arrays import gather
+from orchestration.generator.entities import Rendered
 from orchestration.generator.world import (
     ATTRIBUTION_WINDOW_MS,
     DAY_MS,
@@ -25,9 +25,6 @@ from orchestration.generator.world import (
     PURCHASE,
     World,
 )
-
-if TYPE_CHECKING:
-    from orchestration.generator.traffic import Rendered
 
 TS = pa.timestamp("ms", tz="UTC")
 
@@ -109,10 +106,6 @@ TRUTH_DDL: dict[str, str] = {
 }
 
 
-def _take(values: pa.Array, index: np.ndarray) -> pa.Array:
-    return values.take(pa.array(index, mask=index < 0))
-
-
 def _visits(w: World, r: Rendered) -> pa.Table:
     variants = vocab.VARIANTS
     var = pa.array(w.v_variant)
@@ -126,7 +119,7 @@ def _visits(w: World, r: Rendered) -> pa.Table:
             "ended_at": pa.array(w.v_end, type=TS),
             "event_count": pa.array(w.v_n_events.astype(np.uint32)),
             "pageview_count": pa.array(pageviews.astype(np.uint32)),
-            "user_id": _take(r.user_ids, w.v_user),
+            "user_id": gather(r.user_ids, w.v_user),
             "source": pa.array([v.source for v in variants]).take(var),
             "medium": pa.array([v.medium for v in variants]).take(var),
             "campaign": pa.array([v.campaign for v in variants]).take(var),
@@ -211,7 +204,7 @@ def _conversions(w: World, r: Rendered, signup: np.ndarray) -> pa.Table:
             "event_id": r.event_ids.take(pa.array(conv)),
             "converted_at": pa.array(conv_ts, type=TS),
             "revenue": pa.array(cents / 100.0, mask=~is_purchase),
-            "currency": _take(
+            "currency": gather(
                 pa.array(list(vocab.CURRENCIES)), np.where(is_purchase, r.currency[conv], -1)
             ),
             "anonymous_id": r.anonymous_ids.take(pa.array(w.v_dev[conv_visit])),

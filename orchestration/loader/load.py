@@ -19,7 +19,8 @@ from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
-from orchestration import warehouse
+from orchestration import tables, warehouse
+from orchestration.forget import tombstones
 from orchestration.loader.readers import (
     ID_FIELDS,
     SUPPORTED,
@@ -29,27 +30,14 @@ from orchestration.loader.readers import (
     reader_errors,
 )
 from orchestration.loader.summary import FileSummary, LoadSummary
-from orchestration.loader.validate import COLUMNS, Event, Rejection, validate
+from orchestration.loader.validate import Event, Rejection, validate
+from orchestration.raw_contract import EVENT_COLUMNS, REJECTED_COLUMNS, RawEvent, RejectedLine
 
 DEFAULT_CHUNK_SIZE = 50_000
 
-# A temporary table lives in this client's session only and vanishes with it. Shipping keys by
-# insert avoids pasting ids into SQL, and stays fast at 100k keys where a bound Array
-# parameter does not (chDB slows sharply past ~20k elements; an HTTP server limits URL size).
+# The stored-id lookup ships a chunk's (project_id, event_id) through this session-scoped
+# temporary table (warehouse.ship), never pasting ids into SQL.
 _KEYS_TABLE = "millimetric_loader_keys"
-# The same, for the (project_id, key_type, key) ids of a chunk looked up among the tombstones.
-_TOMBSTONE_KEYS_TABLE = "millimetric_loader_tombstone_keys"
-
-_REJECTED_COLUMNS = (
-    "file",
-    "line_number",
-    "raw_line",
-    "reason",
-    "project_id",
-    "anonymous_id",
-    "user_id",
-    "rejected_at",
-)
 
 Progress = Callable[[str], None]
 
@@ -73,7 +61,7 @@ def load_paths(
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     say = progress or (lambda _message: None)
-    warehouse.init(client)
+    tables.init(client)
     summary = LoadSummary()
     targets = _expand([Path(p) for p in paths], summary)
     any_to_read = any(fmt is not None for _path, fmt, _error in targets)
@@ -82,14 +70,7 @@ def load_paths(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_KEYS_TABLE} "
             "(project_id String, event_id String)"
         )
-        client.command(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_TOMBSTONE_KEYS_TABLE} "
-            "(project_id String, key_type String, forgotten_key String)"
-        )
-    # Most warehouses have no tombstones: then no chunk needs looking up.
-    check_tombstones = any_to_read and bool(
-        client.command("SELECT count() > 0 FROM audit.forget_tombstones")
-    )
+    check_tombstones = any_to_read and tombstones.any_tombstones(client)
     try:
         for path, fmt, error in targets:
             file_summary = FileSummary(path=path, format=fmt, error=error)
@@ -101,7 +82,6 @@ def load_paths(
     finally:
         if any_to_read:
             client.command(f"DROP TEMPORARY TABLE IF EXISTS {_KEYS_TABLE}")
-            client.command(f"DROP TEMPORARY TABLE IF EXISTS {_TOMBSTONE_KEYS_TABLE}")
     return summary
 
 
@@ -241,98 +221,47 @@ def _write_chunk(client: Client, file_name: str, chunk: _Chunk, check_tombstones
     new = [event.row for key, event in chunk.events.items() if key not in present]
     summary.duplicates_skipped += chunk.repeats + len(chunk.events) - len(new)
     # A replayed file must not bring a forgotten person back onto disk (docs/forget.md).
-    forgotten_at = _tombstones(client, new, chunk.rejections) if check_tombstones else {}
-    kept = [row for row in new if not _is_forgotten_row(row, forgotten_at)]
+    forgotten_at = _forgotten_at(client, new, chunk.rejections) if check_tombstones else {}
+    kept = [
+        row
+        for row in new
+        if not tombstones.is_forgotten(_row_keys(row), row.timestamp, forgotten_at)
+    ]
     summary.forgotten_skipped += len(new) - len(kept)
     if kept:
-        client.insert("raw.events", kept, column_names=list(COLUMNS))
+        client.insert("raw.events", kept, column_names=list(EVENT_COLUMNS))
     summary.inserted += len(kept)
-    rejections = [r for r in chunk.rejections if not _is_forgotten_rejection(r[2], forgotten_at)]
+    rejections = [
+        r
+        for r in chunk.rejections
+        if not tombstones.names_forgotten(_rejection_keys(r[2]), forgotten_at)
+    ]
     summary.rejected_forgotten += len(chunk.rejections) - len(rejections)
     _record_rejections(client, file_name, rejections, chunk.received_at, summary)
 
 
-_TombstoneKey = tuple[str, str, str]  # (project_id, key_type, key)
-
-
-def _tombstones(
-    client: Client,
-    rows: list[tuple[object, ...]],
-    rejections: list[tuple[int, bytes, Rejection]],
-) -> dict[_TombstoneKey, dt.datetime]:
-    """The latest forget time of each user_id and anonymous_id of these rows and rejections
-    that has a tombstone. Ids travel through a temporary table, never pasted into SQL."""
+def _forgotten_at(
+    client: Client, rows: list[RawEvent], rejections: list[tuple[int, bytes, Rejection]]
+) -> tombstones.ForgottenAt:
+    """The forget times of the ids these rows and rejections carry that have a tombstone."""
     keys = {key for row in rows for key in _row_keys(row)}
     keys |= {key for _line, _raw, rejection in rejections for key in _rejection_keys(rejection)}
-    if not keys:
-        return {}
-    _ship(client, _TOMBSTONE_KEYS_TABLE, list(keys), ["project_id", "key_type", "forgotten_key"])
-    result = client.query(
-        f"""
-        SELECT project_id, key_type, forgotten_key, max(forgotten_at)
-        FROM audit.forget_tombstones
-        WHERE (project_id, key_type, forgotten_key) IN (
-            SELECT project_id, key_type, forgotten_key FROM {_TOMBSTONE_KEYS_TABLE}
-        )
-        GROUP BY project_id, key_type, forgotten_key
-        """
-    )
-    return {(p, t, k): _as_utc(at) for p, t, k, at in result.result_rows}
+    return tombstones.forgotten_at(client, keys)
 
 
-def _row_keys(row: tuple[object, ...]) -> list[_TombstoneKey]:
-    """The (project_id, key_type, key) ids a valid row carries, in COLUMNS order."""
-    project_id, anonymous_id, user_id = str(row[1]), str(row[3]), row[4]
-    keys = [(project_id, "anonymous_id", anonymous_id)]
-    if user_id is not None:
-        keys.append((project_id, "user_id", str(user_id)))
-    return keys
+def _row_keys(row: RawEvent) -> list[tombstones.TombstoneKey]:
+    return tombstones.keys_of(row.project_id, row.anonymous_id, row.user_id)
 
 
-def _rejection_keys(rejection: Rejection) -> list[_TombstoneKey]:
-    """The ids that could still be read from a rejected line."""
-    if rejection.project_id is None:
-        return []
-    return [
-        (rejection.project_id, key_type, key)
-        for key_type, key in (
-            ("anonymous_id", rejection.anonymous_id),
-            ("user_id", rejection.user_id),
-        )
-        if key is not None
-    ]
-
-
-def _is_forgotten_row(
-    row: tuple[object, ...], forgotten_at: dict[_TombstoneKey, dt.datetime]
-) -> bool:
-    """True when the row's user or device was forgotten at or after the row's timestamp, the
-    rule staging applies too (macros/forget/is_forgotten.sql): later events are new data."""
-    if not forgotten_at:
-        return False
-    timestamp = row[5]
-    assert isinstance(timestamp, dt.datetime)
-    occurred = _as_utc(timestamp)
-    return any(key in forgotten_at and occurred <= forgotten_at[key] for key in _row_keys(row))
-
-
-def _is_forgotten_rejection(
-    rejection: Rejection, forgotten_at: dict[_TombstoneKey, dt.datetime]
-) -> bool:
-    """True when a rejected line names a forgotten user or device. Its timestamp may be the very
-    thing that is wrong with it, so any tombstone on its ids keeps its text off disk."""
-    return any(key in forgotten_at for key in _rejection_keys(rejection))
-
-
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+def _rejection_keys(rejection: Rejection) -> list[tombstones.TombstoneKey]:
+    return tombstones.keys_of(rejection.project_id, rejection.anonymous_id, rejection.user_id)
 
 
 def _stored_keys(client: Client, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which of these (project_id, event_id) pairs raw.events already holds."""
     if not keys:
         return set()
-    _ship(client, _KEYS_TABLE, keys, ["project_id", "event_id"])
+    warehouse.ship(client, _KEYS_TABLE, keys, ["project_id", "event_id"])
     # The project_id filter lets the sort key (project_id, ...) skip other tenants' parts.
     result = client.query(
         f"""
@@ -343,12 +272,6 @@ def _stored_keys(client: Client, keys: list[tuple[str, str]]) -> set[tuple[str, 
         """
     )
     return {(p, e) for p, e in result.result_rows}
-
-
-def _ship(client: Client, table: str, rows: list, columns: list[str]) -> None:
-    """Replace the contents of one of this load's temporary tables with `rows`."""
-    client.command(f"TRUNCATE TABLE {table}")
-    client.insert(table, rows, column_names=columns)
 
 
 def _as_bytes(raw: str | bytes) -> bytes:
@@ -383,16 +306,16 @@ def _record_rejections(
             summary.rejected_already_recorded += 1
             continue
         rows.append(
-            (
-                file_name,
-                line_number,
-                raw,  # bytes for every row: written as-is, even when not UTF-8
-                rejection.reason,
-                rejection.project_id,
-                rejection.anonymous_id,
-                rejection.user_id,
-                now,
+            RejectedLine(
+                file=file_name,
+                line_number=line_number,
+                raw_line=raw,  # bytes for every row: written as-is, even when not UTF-8
+                reason=rejection.reason,
+                project_id=rejection.project_id,
+                anonymous_id=rejection.anonymous_id,
+                user_id=rejection.user_id,
+                rejected_at=now,
             )
         )
     if rows:
-        client.insert("raw.events_rejected", rows, column_names=list(_REJECTED_COLUMNS))
+        client.insert("raw.events_rejected", rows, column_names=list(REJECTED_COLUMNS))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from orchestration.loader.readers import ID_FIELDS, json_default
+from orchestration.raw_contract import EVENT_COLUMNS, RawEvent
 
 # Size limits. Ids and event names are counted in characters (they are short and compared as
 # text); free text and properties in UTF-8 bytes, which is what they cost in storage.
@@ -50,38 +51,23 @@ REASON_CODES = (
     OVERSIZED_FIELD,
 )
 
-# raw.events columns in the order rows are built and inserted.
-COLUMNS = (
-    "event_id",
-    "project_id",
-    "event_name",
-    "anonymous_id",
-    "user_id",
-    "timestamp",
-    "received_at",
-    "url",
-    "referrer",
-    "properties",
-    "user_agent",
-    "is_anonymous_id_fabricated",
-)
-KNOWN_FIELDS = frozenset(COLUMNS)
+KNOWN_FIELDS = frozenset(EVENT_COLUMNS)
 
 FABRICATED_PREFIX = "fab_"
 
 
 @dataclass(slots=True)
 class Event:
-    """A valid row, in COLUMNS order. `fabricated` is true when this load made up the
-    anonymous_id (not when the input already carried the flag)."""
+    """A valid row. `fabricated` is true when this load made up the anonymous_id (not when the
+    input already carried the flag)."""
 
-    row: tuple[Any, ...]
+    row: RawEvent
     fabricated: bool
 
     @property
     def key(self) -> tuple[str, str]:
         """(project_id, event_id): what makes two rows the same event."""
-        return self.row[1], self.row[0]
+        return self.row.project_id, self.row.event_id
 
 
 @dataclass(slots=True)
@@ -137,57 +123,31 @@ def _validate(fields: dict[str, Any], received_at_default: dt.datetime) -> Event
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
         raise _Invalid(UNKNOWN_FIELD, f"{_show(unknown[0])} is not a raw.events column{more}")
 
-    event_id = _required(fields, "event_id")
-    project_id = _required(fields, "project_id")
-    event_name = _required(fields, "event_name")
-    anonymous_id = _optional_id(fields, "anonymous_id")
-    user_id = _optional_id(fields, "user_id")
-    if anonymous_id is None and user_id is None:
+    values = {
+        "event_id": _required(fields, "event_id"),
+        "project_id": _required(fields, "project_id"),
+        "event_name": _required(fields, "event_name"),
+        "anonymous_id": _optional_id(fields, "anonymous_id"),
+        "user_id": _optional_id(fields, "user_id"),
+    }
+    if values["anonymous_id"] is None and values["user_id"] is None:
         raise _Invalid(MISSING_IDENTITY, "neither anonymous_id nor user_id is set")
 
     timestamp = _instant(fields, "timestamp")
     if timestamp is None:
         raise _Invalid(MISSING_TIMESTAMP, "timestamp is missing")
-    received_at = _instant(fields, "received_at") or received_at_default
-
-    url = _optional_text(fields, "url")
-    referrer = _optional_text(fields, "referrer")
-    user_agent = _optional_text(fields, "user_agent")
-    properties = _properties(fields.get("properties"))
+    values["timestamp"] = timestamp
+    values["received_at"] = _instant(fields, "received_at") or received_at_default
+    for name in ("url", "referrer", "user_agent"):
+        values[name] = _optional_text(fields, name)
+    values["properties"] = _properties(fields.get("properties"))
     flagged = _optional_flag(fields, "is_anonymous_id_fabricated")
+    _check_sizes({name: value for name, value in values.items() if name in SIZE_LIMITS})
 
-    _check_sizes(
-        {
-            "event_id": event_id,
-            "project_id": project_id,
-            "event_name": event_name,
-            "anonymous_id": anonymous_id,
-            "user_id": user_id,
-            "url": url,
-            "referrer": referrer,
-            "user_agent": user_agent,
-            "properties": properties,
-        }
-    )
-
-    fabricated = anonymous_id is None
-    if anonymous_id is None:
-        assert user_id is not None
-        anonymous_id = fabricate_anonymous_id(project_id, user_id)
-    row = (
-        event_id,
-        project_id,
-        event_name,
-        anonymous_id,
-        user_id,
-        timestamp,
-        received_at,
-        url,
-        referrer,
-        properties,
-        user_agent,
-        fabricated or flagged,
-    )
+    fabricated = values["anonymous_id"] is None
+    if fabricated:
+        values["anonymous_id"] = fabricate_anonymous_id(values["project_id"], values["user_id"])
+    row = RawEvent(**values, is_anonymous_id_fabricated=fabricated or flagged)
     return Event(row, fabricated)
 
 

@@ -7,8 +7,7 @@ from dagster import AssetExecutionContext, AssetMaterialization, Config, Output
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration import warehouse
-from orchestration.dbt_cli import dbt_env
+from orchestration import settings, warehouse
 from orchestration.defs.dbt.translator import MillimetricTranslator
 from orchestration.defs.project import WAREHOUSE_POOL, dbt_project
 
@@ -69,7 +68,7 @@ def millimetric_dbt_models(
 ):
     """`dbt build`: seeds, models (incremental unless full_refresh) and tests, in dbt's order.
     Events are held until dbt exits, because metadata needs the warehouse dbt was holding."""
-    os.environ.update(dbt_env())
+    os.environ.update(settings.dbt_env())
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     invocation = dbt.cli(
         ["build", *(["--full-refresh"] if config.full_refresh else [])], context=context

@@ -1,16 +1,14 @@
 """Forget propagation before the build, verification after it."""
 
-import os
 from functools import cache
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from orchestration import settings, warehouse
+from orchestration import settings, tables, warehouse
 from orchestration.defs.dbt.translator import FORGET_PROPAGATION_KEY
 from orchestration.defs.project import WAREHOUSE_POOL, dbt_project
 from orchestration.defs.raw.assets import RAW_FORGET_REQUESTS
 from orchestration.forget import propagate_pending, verify_pending
-from orchestration.forget.propagate import CRASH_AFTER_TABLE_ENV
 from orchestration.forget.targets import load_manifest, purge_targets
 
 
@@ -39,12 +37,12 @@ def mart_keys() -> list[AssetKey]:
 )
 def forget_propagation(context: AssetExecutionContext) -> MaterializeResult:
     with warehouse.connect() as client:
-        warehouse.init(client)
+        tables.init(client)
         outcome = propagate_pending(
             client,
             current_targets(),
             progress=context.log.info,
-            crash_after_table=os.environ.get(CRASH_AFTER_TABLE_ENV),
+            crash_after_table=settings.forget_crash_after_table(),
         )
     removed = outcome.pop("rows_removed")
     return MaterializeResult(

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from clickhouse_connect.driver.exceptions import ClickHouseError
-from dagster import DagsterRunStatus, RunRequest, RunsFilter, SensorEvaluationContext, SkipReason
+from dagster import (
+    DagsterRunStatus,
+    RunRequest,
+    RunsFilter,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 
-from orchestration import warehouse
+from orchestration import tables, warehouse
+from orchestration.defs.forget.jobs import forget_propagation_job
 from orchestration.forget import pending_requests
 
 IN_PROGRESS = [DagsterRunStatus.QUEUED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
@@ -22,7 +30,7 @@ def evaluate_forget_requests(context: SensorEvaluationContext):
         return locked
     try:
         with warehouse.connect() as client:
-            warehouse.init(client)
+            tables.init(client)
             pending = pending_requests(client)
     except (ClickHouseError, RuntimeError):
         # the holder may have taken the directory between the check and the open
@@ -33,3 +41,8 @@ def evaluate_forget_requests(context: SensorEvaluationContext):
         return SkipReason("no pending forget requests")
     # no run_key: a failed forget run is retried on the next tick while requests stay pending
     return RunRequest(tags={"millimetric/forget_requests": str(len(pending))})
+
+
+@sensor(job=forget_propagation_job, minimum_interval_seconds=60)
+def forget_request_sensor(context: SensorEvaluationContext):
+    return evaluate_forget_requests(context)

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from clickhouse_connect.driver.client import Client
 
-from orchestration import warehouse
+from orchestration import tables
 from orchestration.generator.traffic import Traffic
 from orchestration.generator.truth import TRUTH_DDL
 
@@ -35,7 +35,7 @@ def write_to_warehouse(
     """Append traffic.events to raw.events (creating the raw contract first) and drop and recreate
     every truth.* table with this traffic's ground truth. Returns row counts per table."""
     say = progress or (lambda _msg: None)
-    warehouse.init(client)
+    tables.init(client)
     started = time.perf_counter()
     events = traffic.events
     for offset in range(0, events.num_rows, INSERT_ROWS):
