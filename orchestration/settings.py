@@ -8,6 +8,29 @@ from pathlib import Path
 TARGETS = ("local", "server", "cluster")
 
 
+class SettingError(ValueError):
+    """An environment variable holds a value this project cannot use. The message names the
+    variable and its value, and is meant to be shown as it is, on one line."""
+
+
+def usable_folder(path: Path, variable: str) -> Path:
+    """`path`, created if missing. A SettingError naming `variable` if it is a file or cannot
+    be created: chDB and Dagster would fail later, with a traceback that names neither."""
+    label = f"{variable}={path}" if os.environ.get(variable) else f"{path} (${variable} unset)"
+    if path.exists() and not path.is_dir():
+        raise SettingError(f"{label} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        blocker = next((p for p in path.parents if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise SettingError(f"{label} cannot be created: {blocker} is a file") from None
+        raise SettingError(f"{label} cannot be created: {error.strerror}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise SettingError(f"{label} is not writable")
+    return path
+
+
 def project_dir() -> Path:
     """The dbt project root: $MILLIMETRIC_PROJECT_DIR, else the nearest dbt_project.yml up from
     the working directory, else the checkout this package was installed from."""
@@ -29,9 +52,11 @@ def target() -> str:
 
 
 def chdb_path() -> Path:
-    """The embedded warehouse's data directory: $MILLIMETRIC_CHDB_PATH, else `.warehouse/`."""
+    """The embedded warehouse's data directory: $MILLIMETRIC_CHDB_PATH, else `.warehouse/`;
+    created if missing, a SettingError if it is a file or cannot be created."""
     env = os.environ.get("MILLIMETRIC_CHDB_PATH")
-    return Path(env).resolve() if env else project_dir() / ".warehouse"
+    path = Path(env).resolve() if env else project_dir() / ".warehouse"
+    return usable_folder(path, "MILLIMETRIC_CHDB_PATH")
 
 
 def disable_telemetry() -> None:
@@ -53,10 +78,31 @@ def clickhouse_server() -> dict:
 
 
 def dagster_home() -> Path:
-    """$DAGSTER_HOME, else `.dagster/` in the project; set in the environment, since Dagster
-    reads it from there."""
-    home = os.environ.setdefault("DAGSTER_HOME", str(project_dir() / ".dagster"))
-    return Path(home)
+    """$DAGSTER_HOME, else `.dagster/` in the project, made absolute and set in the environment,
+    since Dagster reads it from there (and wants it absolute); created if missing, a
+    SettingError if it is a file or cannot be created."""
+    home = Path(os.environ.get("DAGSTER_HOME") or project_dir() / ".dagster").resolve()
+    usable_folder(home, "DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+# How long a run waits for another run (or process) to release the warehouse.
+WAREHOUSE_WAIT_ENV = "MILLIMETRIC_WAREHOUSE_WAIT_SECONDS"
+
+
+def warehouse_wait_seconds() -> float:
+    """How long `build` and `forget` wait for whatever holds the warehouse before they give up:
+    $MILLIMETRIC_WAREHOUSE_WAIT_SECONDS, default 1800 (a nightly build is minutes; a run that
+    holds it longer is more likely stuck than busy). 0 gives up at once."""
+    raw = os.environ.get(WAREHOUSE_WAIT_ENV, "1800")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise SettingError(f"{WAREHOUSE_WAIT_ENV}={raw!r} is not a number of seconds (0 or more)")
+    return seconds
 
 
 def nightly_cron() -> str:
@@ -78,6 +124,19 @@ def dbt_env() -> dict[str, str]:
     disable_telemetry()
     env = dict(os.environ)
     env["MILLIMETRIC_TARGET"] = target()
-    env["MILLIMETRIC_CHDB_PATH"] = str(chdb_path())
+    if env["MILLIMETRIC_TARGET"] == "local":
+        env["MILLIMETRIC_CHDB_PATH"] = str(chdb_path())
     env["DBT_PROFILES_DIR"] = str(project_dir())
     return env
+
+
+def report_dir() -> Path:
+    """Where `millimetric report` and the `millimetric_report` asset write by default:
+    $MILLIMETRIC_REPORT_DIR, else `reports/` in the project."""
+    env = os.environ.get("MILLIMETRIC_REPORT_DIR")
+    return Path(env).resolve() if env else project_dir() / "reports"
+
+
+def clickhouse_cluster() -> str | None:
+    """The cluster of the `cluster` target ($CLICKHOUSE_CLUSTER), for ON CLUSTER statements."""
+    return os.environ.get("CLICKHOUSE_CLUSTER") or None

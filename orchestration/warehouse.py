@@ -2,28 +2,108 @@
 
 chDB allows one process per data directory, so a connection is opened for one piece of work
 and closed before anything else (a dbt subprocess above all) may open the directory.
+
+clickhouse-connect's chDB backend writes every insert to a temporary file and reads it back
+with `INSERT ... FROM INFILE`; it deletes the file only if the process lives to do so. Those
+files hold the rows, personal data included, so they are kept under the warehouse directory,
+where forget looks, never in the system's temporary folder, where it cannot (docs/forget.md).
 """
 
 from __future__ import annotations
 
 import fcntl
+import os
+import secrets
+import shutil
+import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import clickhouse_connect
+from clickhouse_connect.driver._backend import chdb_backend
 from clickhouse_connect.driver.client import Client
 
 from orchestration import settings
 
+# The insert files of the process that has the warehouse open go to
+# <warehouse>/INSERT_TEMP_DIR/<process>/; the folders of other processes are leftovers.
+INSERT_TEMP_DIR = "insert_tmp"
+
+_lock = threading.Lock()
+_insert_dir: Path | None = None  # this process's folder in the open warehouse
+_process: tuple[int, str] | None = None
+
 
 def client_for_target() -> Client:
-    """A new client on the current target. The caller closes it (see `connect`)."""
+    """A new client on the current target. The caller closes it (see `connect`). On `local`,
+    the leftovers of processes that died while inserting are removed first thing."""
     name = settings.target()
     if name == "local":
         path = settings.chdb_path()
         path.mkdir(parents=True, exist_ok=True)
-        return clickhouse_connect.get_client(interface="chdb", path=str(path))
+        client = clickhouse_connect.get_client(interface="chdb", path=str(path))
+        # the warehouse is ours now (chDB holds its lock): no other process is inserting
+        _keep_insert_files_in(path)
+        return client
     return clickhouse_connect.get_client(**settings.clickhouse_server())
+
+
+def insert_temp_dir() -> Path:
+    """This process's folder for insert files in the local warehouse."""
+    return settings.chdb_path() / INSERT_TEMP_DIR / _process_name()
+
+
+def insert_temp_files() -> list[Path]:
+    """Insert files on disk in the local warehouse: leftovers of dead processes that were not
+    yet removed, and this process's inserts in flight. None on a server target."""
+    if settings.target() != "local":
+        return []
+    root = settings.chdb_path() / INSERT_TEMP_DIR
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+
+
+def _process_name() -> str:
+    """Unique to this process (a pid alone can be reused after a crash)."""
+    global _process
+    if _process is None or _process[0] != os.getpid():
+        _process = (os.getpid(), f"{os.getpid()}-{secrets.token_hex(4)}")
+    return _process[1]
+
+
+def _keep_insert_files_in(warehouse_dir: Path) -> None:
+    """Point the chDB backend's insert files at this process's folder in the warehouse and
+    remove every other process's folder there. Only call with the warehouse open."""
+    global _insert_dir
+    root = warehouse_dir / INSERT_TEMP_DIR
+    mine = root / _process_name()
+    with _lock:
+        mine.mkdir(parents=True, exist_ok=True)
+        for folder in root.iterdir():
+            if folder != mine:
+                if folder.is_dir() and not folder.is_symlink():
+                    shutil.rmtree(folder, ignore_errors=True)
+                else:
+                    folder.unlink(missing_ok=True)
+        _insert_dir = mine
+        chdb_backend.tempfile = _TempfileInWarehouse()
+
+
+class _TempfileInWarehouse:
+    """Stands in for the `tempfile` module inside clickhouse-connect's chDB backend, which
+    names no folder for its insert files: the same module, except that temporary files go to
+    this process's folder in the open warehouse. chDB opens one data directory per process,
+    so one folder serves every client of the process."""
+
+    def __getattr__(self, name: str):
+        return getattr(tempfile, name)
+
+    def NamedTemporaryFile(self, *args, **kwargs):  # noqa: N802 (the module's own name)
+        if kwargs.get("dir") is None and _insert_dir is not None:
+            _insert_dir.mkdir(parents=True, exist_ok=True)
+            kwargs["dir"] = _insert_dir
+        return tempfile.NamedTemporaryFile(*args, **kwargs)
 
 
 def is_locked() -> bool:

@@ -1,13 +1,29 @@
 """A small world for forget tests: two projects that share id strings, a person on two
-devices, a shared device, and a hostile id. Plus the disk grep that is forget's bar."""
+devices, a shared device, and a hostile id. The pipeline fixture that builds it through the
+real Dagster jobs, and the disk scan that is forget's bar."""
 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
+import json
 from pathlib import Path
 
-from tests.eventkit import T0, Event, minutes
+import lz4.block
+import pytest
+from dagster import DagsterInstance
+
+from orchestration import settings, warehouse
+from orchestration.build import run_job
+from orchestration.dbt_cli import run_dbt
+from orchestration.forget import request_forget
+from orchestration.forget.audit import audit_row
+from tests.eventkit import COLUMNS, T0, Event, insert_events, minutes
+from tests.snapshots import assert_same_tables, snapshot
+
+try:  # Python 3.14+; ClickHouse's default codec is LZ4, ZSTD only when a column asks for it
+    from compression import zstd
+except ImportError:
+    zstd = None
 
 HOSTILE_ID = "x' OR 1=1 --"
 ADA_EMAIL = "ada.q7k2m@forgetme.test"
@@ -64,12 +80,116 @@ def world() -> list[Event]:
     ]
 
 
+class UnreadableData(Exception):
+    """A data file the scan cannot decompress: it could hold the text unseen."""
+
+
+# ClickHouse's compressed block: a 16-byte checksum, then a 9-byte header (method, compressed
+# size including the header, decompressed size; little-endian), then the data.
+_CHECKSUM, _HEADER = 16, 9
+_NONE, _LZ4, _ZSTD = 0x02, 0x82, 0x90
+
+
+def decompressed(data: bytes, name: str = "") -> bytes:
+    """The bytes a ClickHouse compressed file holds: its blocks decompressed and joined, so a
+    value that spans two blocks is found too. Raises UnreadableData on anything else."""
+    out, offset = [], 0
+    while offset < len(data):
+        if len(data) - offset < _CHECKSUM + _HEADER:
+            raise UnreadableData(f"{name}: truncated block header at byte {offset}")
+        head = offset + _CHECKSUM
+        method = data[head]
+        size = int.from_bytes(data[head + 1 : head + 5], "little")
+        plain_size = int.from_bytes(data[head + 5 : head + 9], "little")
+        end = head + size
+        if size < _HEADER or end > len(data) or plain_size > 256 * size:
+            raise UnreadableData(f"{name}: bad block sizes at byte {offset}")
+        payload = data[head + _HEADER : end]
+        if method == _NONE:
+            block = payload
+        elif method == _LZ4:
+            try:
+                block = lz4.block.decompress(payload, uncompressed_size=plain_size)
+            except lz4.block.LZ4BlockError as error:
+                raise UnreadableData(f"{name}: block at byte {offset}: {error}") from error
+        elif method == _ZSTD and zstd is not None:
+            block = zstd.decompress(payload)
+        else:
+            raise UnreadableData(f"{name}: compression method 0x{method:02x} at byte {offset}")
+        if len(block) != plain_size:
+            raise UnreadableData(f"{name}: block at byte {offset} is not {plain_size} bytes")
+        out.append(block)
+        offset = end
+    return b"".join(out)
+
+
+def _readable(path: Path) -> bytes:
+    """A file's bytes as stored, plus, for column data (`.bin`), what its blocks hold. Marks
+    and the primary index (`.cmrk*`, `.cidx`, ZSTD by default) hold offsets and sort-key values,
+    never traits or properties; they are read as stored."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:  # removed while the scan ran (a replaced part): gone anyway
+        return b""
+    return data + decompressed(data, str(path)) if path.suffix == ".bin" else data
+
+
 def files_containing(text: str, *folders: Path) -> list[str]:
-    """Every file under the folders whose bytes contain text (grep, binary files included)."""
-    existing = [str(f) for f in folders if f.exists()]
-    if not existing:
-        return []
-    result = subprocess.run(
-        ["grep", "-r", "-l", "-a", "-F", text, *existing], capture_output=True, text=True
+    """Every file under the folders whose bytes contain text, as ClickHouse stores it: column
+    data is LZ4-compressed, so the blocks of every `.bin` file are decompressed first. A `.bin`
+    file it cannot read raises UnreadableData rather than passing unread."""
+    needle = text.encode()
+    return sorted(
+        str(path)
+        for folder in folders
+        if folder.exists()
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink() and needle in _readable(path)
     )
-    return result.stdout.split()
+
+
+@pytest.fixture
+def pipeline(chdb_path, dagster_home):
+    """The world built by nightly_build, with a Dagster instance whose event log is on disk."""
+    instance = DagsterInstance.get()
+    insert_events(world())
+    assert run_job("nightly_build", instance=instance).success
+
+    def run(job: str, raise_on_error: bool = True):
+        with DagsterInstance.get() as fresh:
+            return run_job(job, instance=fresh, raise_on_error=raise_on_error)
+
+    yield {"home": dagster_home, "run": run, "warehouse": chdb_path}
+    instance.dispose()
+
+
+def forget(project_id: str, **key) -> str:
+    with warehouse.connect() as client:
+        return request_forget(client, project_id, **key)
+
+
+def audit(request_id: str) -> dict:
+    with warehouse.connect() as client:
+        return audit_row(client, request_id)
+
+
+def assert_equals_full_rebuild() -> None:
+    after_forget = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(after_forget, snapshot())
+
+
+def assert_nowhere_on_disk(text: str, pipeline: dict, control: str) -> None:
+    """`text` is in no file of the warehouse, DAGSTER_HOME or dbt's target/, while `control`,
+    someone who was not forgotten, is still found in the warehouse by the same scan: a scan
+    that cannot see stored values would pass anything."""
+    assert files_containing(control, pipeline["warehouse"]), f"the scan must see {control}"
+    folders = [pipeline["warehouse"], pipeline["home"], settings.project_dir() / "target"]
+    assert files_containing(text, *folders) == []
+
+
+def write_ndjson(path: Path, events: list[Event]) -> Path:
+    """The events as an export file, one JSON object per line, received_at included."""
+    lines = [json.dumps(dict(zip(COLUMNS, e.row(), strict=True)), default=str) for e in events]
+    path.write_text("\n".join(lines) + "\n")
+    return path

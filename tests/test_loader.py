@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration import warehouse
+from orchestration.dbt_cli import run_dbt
 from orchestration.loader import LoadSummary, load_paths
 
 TS = "2024-03-01T12:00:00Z"
@@ -431,6 +435,27 @@ def test_csv_records_load_and_bad_records_are_rejected_at_their_line(load, query
     ]
 
 
+def test_a_csv_record_is_blank_only_when_its_text_is(load, query, tmp_path):
+    path = write(
+        tmp_path / "quoted.csv",
+        [
+            "event_id,project_id,event_name,anonymous_id,timestamp",
+            '"',  # lines 2-3: one quoted field holding a line break: a record, not a blank
+            '"',
+            "  \t",  # line 4: blank
+            '""',  # line 5: one empty quoted field: a record too
+            f"q1,p1,x,a,{TS}",
+        ],
+    )
+    summary = load([path])
+    f = summary.files[0]
+    assert (f.lines_read, f.blank_lines, f.loaded, f.rejected) == (3, 1, 1, 2)
+    assert rejected(query, path) == {
+        2: ("unparseable_csv: record has 1 fields, the header has 5", '"\n"'),
+        5: ("unparseable_csv: record has 1 fields, the header has 5", '""'),
+    }
+
+
 def test_parquet_rows_load_and_a_bad_row_is_rejected_as_json(load, query, tmp_path):
     utc = dt.UTC
     table = pa.table(
@@ -704,6 +729,8 @@ def test_timestamp_forms(load, query, tmp_path):
         ("words", "not-a-date"),
         ("hour-25", "2024-03-01T25:00:00Z"),
         ("too-old", "1800-01-01T00:00:00Z"),
+        ("epoch", "1709294400"),  # seconds since 1970: not a date either
+        ("epoch-ms", "1709294400000"),
     ]
     lines = [line(e, t) for e, t, _ in cases] + [line(e, t) for e, t in bad]
     path = write(tmp_path / "ts.ndjson", lines)
@@ -719,6 +746,8 @@ def test_timestamp_forms(load, query, tmp_path):
         10: "invalid_timestamp: timestamp '2024-03-01T25:00:00Z' is not an ISO-8601 date-time",
         11: "invalid_timestamp: timestamp '1800-01-01T00:00:00Z' is outside 1900..2299, "
         "the range stored",
+        12: "invalid_timestamp: timestamp '1709294400' is not an ISO-8601 date-time",
+        13: "invalid_timestamp: timestamp '1709294400000' is not an ISO-8601 date-time",
     }
 
 
@@ -731,3 +760,201 @@ def test_render_names_files_lines_and_reasons(load, tmp_path):
     assert "line 5: unparseable_json" in text
     assert "3 of 21 lines loaded" in text
     assert "... and 13 more" in text
+
+
+# --- nothing a file holds stops the load ------------------------------------------------------
+
+
+def nested(depth: int) -> str:
+    """JSON text of `depth` nested arrays: depth 1 is '[]'."""
+    return "[" * depth + "]" * depth
+
+
+def with_raw_properties(event_id: str, properties_json: str) -> str:
+    """An event line whose properties is the JSON text given, written as it is."""
+    return event(event_id)[:-1] + f',"properties":{properties_json}}}'
+
+
+def test_deep_json_is_rejected_and_the_rest_of_its_chunk_and_later_files_load(
+    load, query, tmp_path
+):
+    # Levels count arrays and objects, the line's own object included: an event is level 1,
+    # an object in properties level 2. The limit is 100.
+    lines = [
+        event("j1"),
+        nested(1500),  # 2: the 3 KB line of the bug report
+        with_raw_properties("j3", nested(1500)),  # 3
+        event("j4", properties='{"a":' + nested(1500) + "}"),  # 4: properties' text that deep
+        with_raw_properties("j5", '{"k":' + nested(98) + "}"),  # 5: exactly 100 levels
+        with_raw_properties("j6", '{"k":' + nested(99) + "}"),  # 6: 101 levels
+        event("j7", properties='{"k":' + nested(99) + "}"),  # 7: text of exactly 100 levels
+        event("j8", properties='{"k":' + nested(100) + "}"),  # 8: text of 101 levels
+        # 9: brackets inside strings do not count
+        event("j9", url="https://shop.example/?q=" + "[{" * 200),
+        event("j10"),
+    ]
+    a = write(tmp_path / "a.ndjson", lines)
+    b = write(tmp_path / "b.ndjson", [event("j11")])
+    summary = load([a, b])
+    assert summary.ok
+    assert [(f.lines_read, f.loaded, f.rejected) for f in summary.files] == [(10, 5, 5), (1, 1, 0)]
+    assert_invariants(summary)
+    assert query("SELECT event_id FROM raw.events ORDER BY event_id") == [
+        ("j1",),
+        ("j10",),
+        ("j11",),
+        ("j5",),
+        ("j7",),
+        ("j9",),
+    ]
+    line = "nested_too_deep: the line nests arrays and objects over 100 levels deep"
+    text = "nested_too_deep: properties nests arrays and objects over 100 levels deep"
+    stored = rejected(query, a)
+    assert {n: reason for n, (reason, _raw) in stored.items()} == {
+        2: line,
+        3: line,
+        4: text,
+        6: line,
+        8: text,
+    }
+    assert stored[2][1] == lines[1]  # kept whole, verbatim
+    # The ids still reach raw.events_rejected, for forget.
+    assert query(
+        "SELECT line_number, project_id, anonymous_id FROM raw.events_rejected"
+        " WHERE line_number IN (3, 4) ORDER BY ALL"
+    ) == [(3, "p1", "a"), (4, "p1", "a")]
+
+
+def test_a_parquet_value_python_cannot_hold_rejects_its_row_only(load, query, tmp_path):
+    table = pa.table(
+        {
+            "event_id": ["y1", "y2", "y3"],
+            "project_id": ["p1", "p1", "p1"],
+            "event_name": ["x", "x", "x"],
+            "anonymous_id": ["a", "a", "a"],
+            # 253,402,300,800,000 ms after 1970 is 10000-01-01: beyond Python's datetime
+            "timestamp": pa.array(
+                [1_709_294_400_000, 253_402_300_800_000, 1_709_294_401_000],
+                type=pa.timestamp("ms", tz="UTC"),
+            ),
+        }
+    )
+    path = tmp_path / "far.parquet"
+    pq.write_table(table, path)
+    after = write(tmp_path / "after.ndjson", [event("y4")])
+    summary = load([path, after])
+    assert summary.ok
+    assert [(f.lines_read, f.loaded, f.rejected) for f in summary.files] == [(3, 2, 1), (1, 1, 0)]
+    assert_invariants(summary)
+    assert query("SELECT event_id FROM raw.events ORDER BY event_id") == [
+        ("y1",),
+        ("y3",),
+        ("y4",),
+    ]
+    reason, raw = rejected(query, path)[2]
+    assert reason == (
+        "invalid_timestamp: timestamp '10000-01-01 00:00:00.000Z' is outside 1900..2299, "
+        "the range stored"
+    )
+    assert json.loads(raw) == {
+        "event_id": "y2",
+        "project_id": "p1",
+        "event_name": "x",
+        "anonymous_id": "a",
+        "timestamp": "10000-01-01 00:00:00.000Z",
+    }
+
+
+def test_properties_text_clickhouse_cannot_read_is_rejected_like_the_same_object(
+    load, query, tmp_path
+):
+    # Stored as it is, such text makes every JSON function on the row return nothing, so a
+    # revenue inside it would silently read as NULL.
+    lines = [
+        event("r1", properties='{"revenue": 1e400}'),
+        event("r2", properties='{"revenue": 12.5, "note": "\\ud800"}'),
+        with_raw_properties("r3", '{"revenue": 1e400}'),  # the object form, as before
+        with_raw_properties("r4", '{"note": "\\ud800"}'),
+        event("r5", properties='{"revenue": 12.5, "note": "\\ud83d\\ude00"}'),  # a valid pair
+    ]
+    path = write(tmp_path / "props.ndjson", lines)
+    load([path])
+    assert query("SELECT event_id, properties FROM raw.events") == [
+        ("r5", '{"revenue": 12.5, "note": "\\ud83d\\ude00"}')
+    ]
+    assert {n: reason for n, (reason, _raw) in rejected(query, path).items()} == {
+        1: "properties_not_object: properties holds the number 1e400, beyond the range of a double",
+        2: "invalid_field: properties contains an unpaired UTF-16 surrogate, which is not text",
+        3: "properties_not_object: properties contains NaN or Infinity, which JSON cannot hold",
+        4: "invalid_field: properties contains an unpaired UTF-16 surrogate, which is not text",
+    }
+
+
+def test_the_load_command_prints_no_traceback_for_what_files_contain(chdb_path, tmp_path):
+    deep = write(tmp_path / "deep.ndjson", [event("c1"), nested(1500), event("c2")])
+    far = tmp_path / "far.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "event_id": ["c3"],
+                "project_id": ["p1"],
+                "event_name": ["x"],
+                "anonymous_id": ["a"],
+                "timestamp": pa.array([253_402_300_800_000], type=pa.timestamp("ms")),
+            }
+        ),
+        far,
+    )
+    good = write(tmp_path / "good.ndjson", [event("c4")])
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "load", str(deep), str(far), str(good)],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Traceback" not in output
+    assert "3 of 5 lines loaded (3 inserted, 0 duplicates skipped), 2 rejected." in output
+    assert "nested_too_deep: 1" in output
+    assert "invalid_timestamp: 1" in output
+
+
+# --- revenue the marts cannot read ------------------------------------------------------------
+
+
+def test_an_unreadable_revenue_is_counted_as_quarantined_and_the_purchase_still_converts(
+    load, query, tmp_path
+):
+    def purchase(event_id: str, revenue: object) -> str:
+        properties = {} if revenue is OMIT else {"revenue": revenue}
+        return event(event_id, event_name="purchase", properties=properties)
+
+    path = write(
+        tmp_path / "purchases.ndjson",
+        [
+            purchase("comma", "12,50"),
+            purchase("nan", "NaN"),
+            purchase("number", 12.5),
+            purchase("text", "12.50"),
+            purchase("none", OMIT),
+            purchase("null", None),
+        ],
+    )
+    assert load([path]).inserted == 6  # the loader keeps them all: they are real purchases
+    # One dbt process: its start-up is most of the cost. The unit test and accepted_values of
+    # int_events_quarantined run too.
+    run_dbt(
+        ["build", "--select", "+conversions", "+int_events_quarantined"]
+        + ["--indirect-selection", "cautious"],
+        quiet=True,
+    )
+    assert query(
+        "SELECT event_id, quarantine_reason FROM analytics.int_events_quarantined ORDER BY ALL"
+    ) == [("comma", "revenue_not_a_decimal"), ("nan", "revenue_not_a_decimal")]
+    # Every purchase still counts; the two unreadable revenues are NULL, like an absent one.
+    assert query(
+        "SELECT toString(revenue) FROM marts.conversions WHERE conversion_name = 'purchase'"
+        " ORDER BY revenue NULLS FIRST"
+    ) == [(None,), (None,), (None,), (None,), ("12.5",), ("12.5",)]

@@ -9,6 +9,7 @@ from clickhouse_connect.driver.client import Client
 
 from orchestration.forget.requests import ForgetKey
 from orchestration.forget.targets import PurgeTarget
+from orchestration.forget.tombstones import TombstoneKey
 
 BATCH_KEYS = "audit.forget_batch_keys"
 BATCH_DEVICES = "audit.forget_batch_devices"
@@ -72,3 +73,25 @@ def key_condition(target: PurgeTarget) -> str:
 def device_condition() -> str:
     """SQL true for rows of the batch's affected devices."""
     return f"(project_id, anonymous_id) in (select project_id, anonymous_id from {BATCH_DEVICES})"
+
+
+def rows_by_key(client: Client, target: PurgeTarget) -> dict[TombstoneKey, int]:
+    """Rows of `target` holding each of the batch's keys (same project only): one grouped
+    count per key type for the whole batch. A row counts once per key it holds, however many
+    of its columns hold it; a row holding two of the batch's keys counts for both."""
+    counts: dict[TombstoneKey, int] = {}
+    for key_type, columns in target.columns_by_key_type:
+        if not columns:
+            continue
+        held = "arrayDistinct([" + ", ".join(f"`{c}`" for c in columns) + "])"
+        rows = client.query(
+            f"select project_id, held_key, count() from {target.table} "
+            f"array join {held} as held_key "
+            f"where (project_id, held_key) in (select project_id, forgotten_key "
+            f"from {BATCH_KEYS} where key_type = {{key_type:String}}) "
+            "group by project_id, held_key",
+            parameters={"key_type": key_type},
+        ).result_rows
+        for project_id, key, count in rows:
+            counts[(project_id, key_type, key)] = int(count)
+    return counts

@@ -9,19 +9,31 @@ atomic; the replaced parts are then deleted by the table's cleanup thread within
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from clickhouse_connect.driver.client import Client
 
-from orchestration.forget.batch import device_condition, key_condition
+from orchestration.forget.batch import device_condition, key_condition, rows_by_key
 from orchestration.forget.targets import PURGEABLE, PurgeTarget
+from orchestration.forget.tombstones import TombstoneKey
 
 
-def purge(client: Client, target: PurgeTarget) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Purged:
+    """What one purge of one table did."""
+
+    rows: int = 0  # rows removed, each once
+    # rows removed per forgotten key: a row that held two of the batch's keys counts for both
+    rows_by_key: dict[TombstoneKey, int] = field(default_factory=dict)
+    partitions: int = 0  # partitions rewritten
+
+
+def purge(client: Client, target: PurgeTarget) -> Purged:
     """Remove the batch's keys from `target`, rewriting only the partitions that hold them
-    (and, for reprocess targets, those holding the affected devices). Returns the rows
-    removed and the partitions rewritten."""
+    (and, for reprocess targets, those holding the affected devices)."""
     table = target.table
     if not client.command(f"exists table {table}"):
-        return 0, 0
+        return Purged()
     remove = key_condition(target)
     touch = f"({remove} or {device_condition()})" if target.reprocess_devices else remove
     # apply_deleted_mask = 0: rows hidden by an earlier lightweight delete are still bytes
@@ -34,8 +46,10 @@ def purge(client: Client, target: PurgeTarget) -> tuple[int, int]:
         ).result_rows
     ]
     if not partitions:
-        return 0, 0
+        return Purged()
+    # counted before the rewrite: what it is about to remove
     removed = int(client.command(f"select count() from {table} where {remove}"))
+    removed_by_key = rows_by_key(client, target)
     client.command(f"alter table {table} modify setting {PURGEABLE}")
     scratch = f"{table}__forget_scratch"
     client.command(f"drop table if exists {scratch} sync")
@@ -66,4 +80,4 @@ def purge(client: Client, target: PurgeTarget) -> tuple[int, int]:
             settings={"allow_replace_partition_from_empty_source": 1},
         )
         client.command(f"drop table {scratch} sync")
-    return removed, len(partitions)
+    return Purged(removed, removed_by_key, len(partitions))

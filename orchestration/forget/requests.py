@@ -59,7 +59,7 @@ def pending_requests(client: Client) -> list[ForgetKey]:
             requested_at
         from raw.forget_requests
         where request_id not in (
-            select request_id from audit.forget_log final where status in ('verified', 'invalid')
+            select request_id from audit.forget_log where status in ('verified', 'invalid')
         )
         order by requested_at, request_id
         limit 1 by request_id

@@ -1,4 +1,5 @@
-"""Proving a forget: zero rows for the key in every target, and no replaced part left on disk."""
+"""Proving a forget: zero rows for the key in every target, no replaced part left on disk, and
+no insert file left in the warehouse directory."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import time
 
 from clickhouse_connect.driver.client import Client
 
-from orchestration.forget.audit import record_state
-from orchestration.forget.batch import BATCH_KEYS, stage_keys
+from orchestration import warehouse
+from orchestration.forget.audit import latest_status, record_state
+from orchestration.forget.batch import rows_by_key, stage_keys
 from orchestration.forget.requests import ForgetKey, pending_requests
 from orchestration.forget.targets import PurgeTarget
 
@@ -17,8 +19,8 @@ def remaining_rows(
     client: Client, keys: list[ForgetKey], targets: list[PurgeTarget]
 ) -> dict[str, dict[str, int]]:
     """Rows still holding each key, per request id and target table: one grouped count per
-    table for the whole batch (keys staged in memory, same project only). A row counts once
-    per key it holds, however many of its columns hold it."""
+    table and key type for the whole batch (keys staged in memory, same project only). A row
+    counts once per key it holds, however many of its columns hold it."""
     stage_keys(client, keys)
     found: dict[tuple[str, str, str], dict[str, int]] = {}
     checked: dict[str, list[str]] = {"user_id": [], "anonymous_id": []}
@@ -26,20 +28,10 @@ def remaining_rows(
         if not client.command(f"exists table {target.table}"):
             continue
         for key_type, columns in target.columns_by_key_type:
-            if not columns:
-                continue
-            checked[key_type].append(target.table)
-            held = "arrayDistinct([" + ", ".join(f"`{c}`" for c in columns) + "])"
-            rows = client.query(
-                f"select project_id, held_key, count() from {target.table} "
-                f"array join {held} as held_key "
-                f"where (project_id, held_key) in (select project_id, forgotten_key "
-                f"from {BATCH_KEYS} where key_type = {{key_type:String}}) "
-                "group by project_id, held_key",
-                parameters={"key_type": key_type},
-            ).result_rows
-            for project_id, key, count in rows:
-                found.setdefault((project_id, key_type, key), {})[target.table] = int(count)
+            if columns:
+                checked[key_type].append(target.table)
+        for key, count in rows_by_key(client, target).items():
+            found.setdefault(key, {})[target.table] = count
     return {
         k.request_id: {
             table: found.get((k.project_id, k.key_type, k.key), {}).get(table, 0)
@@ -62,30 +54,37 @@ def outdated_parts(client: Client, targets: list[PurgeTarget]) -> int:
 
 
 def verify_pending(client: Client, targets: list[PurgeTarget], wait_seconds: float = 60) -> dict:
-    """Mark every propagated request 'verified' once no target holds its key and the replaced
-    parts have left the disk. A request that fails stays pending for the next run."""
-    keys = [k for k in pending_requests(client) if k.key_type != "invalid"]
-    propagated = {
-        r
-        for (r,) in client.query(
-            "select request_id from audit.forget_log final where status = 'propagated'"
-        ).result_rows
-    }
-    keys = [k for k in keys if k.request_id in propagated]
+    """Mark every propagated request 'verified' once no target holds its key, the replaced
+    parts have left the disk and no insert file is left in the warehouse directory. A request
+    that fails stays pending for the next run."""
+    propagated = latest_status(client, "propagated")
+    keys = [
+        k
+        for k in pending_requests(client)
+        if k.key_type != "invalid" and k.request_id in propagated
+    ]
     if not keys:
         return {"verified": 0, "unverified": 0}
     deadline = time.monotonic() + wait_seconds
     while outdated_parts(client, targets) and time.monotonic() < deadline:
         time.sleep(0.5)  # the tables' cleanup threads run every second
     parts_left = outdated_parts(client, targets)
+    # an insert file holds rows as they were sent, outside any table: a killed process's are
+    # removed when the warehouse is opened, so any found now is unaccounted for
+    temp_files = len(warehouse.insert_temp_files())
     remaining = remaining_rows(client, keys, targets)
     now = dt.datetime.now(dt.UTC)
     done, undone = [], []
     for key in keys:
-        clean = parts_left == 0 and not any(remaining[key.request_id].values())
+        clean = parts_left == 0 and temp_files == 0 and not any(remaining[key.request_id].values())
         (done if clean else undone).append(key)
     record_state(
         client, done, "verified", verified_at=now, remaining_rows=lambda k: remaining[k.request_id]
     )
     record_state(client, undone, "propagated", remaining_rows=lambda k: remaining[k.request_id])
-    return {"verified": len(done), "unverified": len(undone), "outdated_parts": parts_left}
+    return {
+        "verified": len(done),
+        "unverified": len(undone),
+        "outdated_parts": parts_left,
+        "temp_files": temp_files,
+    }

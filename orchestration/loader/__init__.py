@@ -7,6 +7,7 @@ print(summary.render())
 from __future__ import annotations
 
 from orchestration.loader.load import DEFAULT_CHUNK_SIZE, load_paths
+from orchestration.loader.readers import MAX_JSON_DEPTH
 from orchestration.loader.summary import FileSummary, LoadSummary
 from orchestration.loader.validate import (
     MAX_EVENT_NAME_CHARS,
@@ -21,6 +22,7 @@ __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "MAX_EVENT_NAME_CHARS",
     "MAX_ID_CHARS",
+    "MAX_JSON_DEPTH",
     "MAX_PROPERTIES_BYTES",
     "MAX_TEXT_BYTES",
     "REASON_CODES",

@@ -35,6 +35,13 @@ ID_FIELDS = ("project_id", "anonymous_id", "user_id")
 # pandas writes its index into Parquet under these names; they are not event data.
 _PANDAS_INDEX = re.compile(r"__index_level_\d+__")
 
+# JSON nested deeper than this many levels of arrays and objects is refused (nested_too_deep), in
+# a line and in the text of `properties`. Python's parser recurses once per level and gives up
+# near its recursion limit, at a depth that varies with the caller's own stack; a fixed limit far
+# below it makes the outcome the same everywhere, and keeps every later step (serializing,
+# reprs in reasons) safely shallow. ClickHouse's JSON functions stop at 1,024 levels.
+MAX_JSON_DEPTH = 100
+
 # CSV fields may legitimately exceed the csv module's default 128 KiB limit only to be rejected
 # as oversized by validation, which gives a better reason than "field larger than field limit".
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
@@ -131,6 +138,8 @@ def _ndjson(path: Path) -> Iterator[RawRecord | None]:
 def _parse_json_line(line_number: int, text: str) -> RawRecord:
     try:
         value = _decoder.decode(text)
+    except RecursionError:
+        return _too_deep_line(line_number, text)
     except ValueError as e:
         if isinstance(e, json.JSONDecodeError):
             # Some messages already end in "at" ("Unterminated string starting at").
@@ -149,7 +158,40 @@ def _parse_json_line(line_number: int, text: str) -> RawRecord:
         return RawRecord(
             line_number, text, error=f"unparseable_json: line is {kind}, not an object"
         )
+    if nests_too_deep(text, value):
+        return _too_deep_line(line_number, text)
     return RawRecord(line_number, text, fields=value)
+
+
+def _too_deep_line(line_number: int, text: str) -> RawRecord:
+    return RawRecord(
+        line_number,
+        text,
+        error=f"nested_too_deep: {too_deep('the line')}",
+        ids=ids_from_text(text),
+    )
+
+
+def too_deep(what: str) -> str:
+    """The detail of a nested_too_deep reason."""
+    return f"{what} nests arrays and objects over {MAX_JSON_DEPTH} levels deep"
+
+
+def nests_too_deep(text: str, value: Any) -> bool:
+    """Whether `value`, parsed from the JSON `text`, nests arrays and objects more than
+    MAX_JSON_DEPTH levels deep (the outermost one is level 1)."""
+    # Counting brackets runs at C speed and clears almost every line without walking it.
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False
+    # Iterative, so that the walk itself cannot run out of stack.
+    pending = [(value, 1)] if isinstance(value, dict | list) else []
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if depth > MAX_JSON_DEPTH:
+            return True
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _json_kind(value: Any) -> str:
@@ -246,7 +288,9 @@ def _csv(path: Path) -> Iterator[RawRecord | None]:
                 yield RawRecord(start, raw, error=f"unparseable_csv: {e}")
                 continue
             raw, valid_utf8 = _verbatim(tap.take())
-            if not row or (len(row) == 1 and not row[0].strip()):
+            # Blank is what the text shows, not what it parses to: a quoted newline ("\n") is
+            # a record of one field, and is checked like any other.
+            if not raw.strip():
                 yield None
                 continue
             if not valid_utf8:
@@ -309,6 +353,20 @@ def _ids_by_position(header: list[str], row: list[str]) -> dict[str, str]:
 # --- Parquet --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A Parquet value that has no Python form: a timestamp or date in year 10000, a time zone
+    Python does not know. It stands in for the value so that validation rejects its row alone;
+    `text` is Arrow's own rendering of it, as written to raw_line."""
+
+    arrow_type: str
+    text: str
+    problem: str  # "out of range", or the conversion error
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+
 def json_default(value: Any) -> Any:
     """json.dumps fallback for the Python values Parquet columns decode to."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -319,6 +377,8 @@ def json_default(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
+    if isinstance(value, Unreadable):
+        return value.text
     return str(value)
 
 
@@ -339,9 +399,42 @@ def _parquet(path: Path, batch_rows: int) -> Iterator[RawRecord | None]:
         keep = [n for n in parquet.schema_arrow.names if not _PANDAS_INDEX.fullmatch(n)]
         line_number = 0
         for batch in parquet.iter_batches(batch_size=batch_rows, columns=keep):
-            for row in batch.to_pylist():
+            for row in _python_rows(batch):
                 line_number += 1
                 yield RawRecord(line_number, row_as_json(row), fields=row)
+
+
+def _python_rows(batch: Any) -> list[dict[str, Any]]:
+    """The batch's rows as Python values. A value without a Python form becomes an Unreadable,
+    so that it costs its row, not the batch (to_pylist fails as a whole on a single one)."""
+    try:
+        return batch.to_pylist()
+    except Exception:  # OverflowError, ValueError, a time zone error... depending on the type
+        columns = [_python_values(column) for column in batch.columns]
+        names = batch.schema.names
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _python_values(column: Any) -> list[Any]:
+    try:
+        return column.to_pylist()
+    except Exception:
+        return [_python_value(column, i) for i in range(len(column))]
+
+
+def _python_value(column: Any, i: int) -> Any:
+    try:
+        return column[i].as_py()
+    except Exception as e:
+        import pyarrow as pa
+
+        try:
+            # Arrow renders what Python cannot hold: '10000-01-01 00:00:00.000Z'
+            text = str(column.slice(i, 1).cast(pa.string())[0].as_py())
+        except Exception:
+            text = f"<{column.type}>"
+        problem = "out of range" if isinstance(e, OverflowError) else f"{type(e).__name__}: {e}"
+        return Unreadable(str(column.type), text, problem)
 
 
 def reader_errors() -> tuple[type[BaseException], ...]:

@@ -11,10 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from orchestration.loader.readers import ID_FIELDS, json_default
+from orchestration.loader.readers import (
+    ID_FIELDS,
+    Unreadable,
+    json_default,
+    nests_too_deep,
+    too_deep,
+)
 from orchestration.raw_contract import EVENT_COLUMNS, RawEvent
 
 # Size limits. Ids and event names are counted in characters (they are short and compared as
@@ -23,6 +30,7 @@ MAX_ID_CHARS = 200  # event_id, project_id, anonymous_id, user_id
 MAX_EVENT_NAME_CHARS = 200
 MAX_TEXT_BYTES = 8 * 1024  # url, referrer, user_agent
 MAX_PROPERTIES_BYTES = 64 * 1024  # the properties JSON text as stored
+# MAX_JSON_DEPTH (100 levels of arrays and objects) is in readers.py: the parser needs it too.
 
 # DateTime64(3) holds 1900-01-01 .. 2299-12-31; outside that ClickHouse would clamp silently.
 MIN_YEAR, MAX_YEAR = 1900, 2299
@@ -37,6 +45,10 @@ MISSING_TIMESTAMP = "missing_timestamp"  # timestamp absent or null
 INVALID_TIMESTAMP = "invalid_timestamp"  # timestamp or received_at not an ISO-8601 date-time
 PROPERTIES_NOT_OBJECT = "properties_not_object"  # properties not a JSON object (or its text)
 OVERSIZED_FIELD = "oversized_field"  # a field over its size limit
+NESTED_TOO_DEEP = "nested_too_deep"  # the line, or properties' text, over MAX_JSON_DEPTH levels
+# Not a property of the data: validation itself failed. The row is kept in raw.events_rejected
+# rather than the load stopping, and the reason says to report it.
+LOADER_ERROR = "loader_error"
 
 REASON_CODES = (
     UNPARSEABLE_JSON,
@@ -49,6 +61,8 @@ REASON_CODES = (
     INVALID_TIMESTAMP,
     PROPERTIES_NOT_OBJECT,
     OVERSIZED_FIELD,
+    NESTED_TOO_DEEP,
+    LOADER_ERROR,
 )
 
 KNOWN_FIELDS = frozenset(EVENT_COLUMNS)
@@ -104,6 +118,12 @@ def validate(fields: dict[str, Any], received_at_default: dt.datetime) -> Event 
         return _validate(fields, received_at_default)
     except _Invalid as e:
         return Rejection(e.reason, **ids_of(fields))
+    except Exception as e:  # a bug here must cost one row, not the load (docs/loading.md)
+        reason = f"{LOADER_ERROR}: {type(e).__name__} while validating the row; please report it"
+        try:
+            return Rejection(reason, **ids_of(fields))
+        except Exception:
+            return Rejection(reason)
 
 
 def ids_of(fields: dict[str, Any]) -> dict[str, str | None]:
@@ -189,8 +209,7 @@ def _chars(name: str, value: str) -> int:
 
 def _show(value: Any, limit: int = 60) -> str:
     """A value for a reason's detail: repr, cut short so one huge field can't bloat the reason."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return _cut(repr(value), limit)
 
 
 def _type_name(value: Any) -> str:
@@ -202,7 +221,13 @@ def _type_name(value: Any) -> str:
         return "an object"
     if isinstance(value, list):
         return "an array"
+    if isinstance(value, Unreadable):
+        return f"a Parquet {_cut(value.arrow_type)} that Python cannot hold ({value.problem})"
     return f"a {type(value).__name__}"
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _required(fields: dict[str, Any], name: str) -> str:
@@ -251,6 +276,8 @@ def _instant(fields: dict[str, Any], name: str) -> dt.datetime | None:
         return None
     if isinstance(value, dt.datetime):  # Parquet timestamp columns arrive typed
         parsed = value
+    elif isinstance(value, Unreadable) and value.problem == "out of range":
+        raise _Invalid(INVALID_TIMESTAMP, f"{name} {_show(value)} is {_OUT_OF_RANGE}")
     elif isinstance(value, str):
         parsed = _parse_iso(name, value)
     else:
@@ -262,28 +289,32 @@ def _instant(fields: dict[str, Any], name: str) -> dt.datetime | None:
     except OverflowError:
         raise _Invalid(INVALID_TIMESTAMP, f"{name} {_show(value)} is out of range") from None
     if not MIN_YEAR <= utc.year <= MAX_YEAR:
-        raise _Invalid(
-            INVALID_TIMESTAMP,
-            f"{name} {_show(value)} is outside {MIN_YEAR}..{MAX_YEAR}, the range stored",
-        )
+        raise _Invalid(INVALID_TIMESTAMP, f"{name} {_show(value)} is {_OUT_OF_RANGE}")
     # DateTime64(3): keep milliseconds, drop (not round) the rest, so a reload is identical.
     return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
+
+
+_OUT_OF_RANGE = f"outside {MIN_YEAR}..{MAX_YEAR}, the range stored"
 
 
 def _parse_iso(name: str, value: str) -> dt.datetime:
     text = value.strip()
     if not text:
         raise _Invalid(INVALID_TIMESTAMP, f"{name} is an empty string")
-    # A date alone is not an instant; fromisoformat would silently take midnight.
+    not_iso = _Invalid(INVALID_TIMESTAMP, f"{name} {_show(value)} is not an ISO-8601 date-time")
     if "T" not in text and " " not in text and "t" not in text:
+        # A date alone is not an instant (fromisoformat would silently take midnight). Anything
+        # else without a time, such as epoch seconds '1709294400', is simply not ISO-8601.
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            raise not_iso from None
         raise _Invalid(INVALID_TIMESTAMP, f"{name} {_show(value)} has no time of day")
     try:
         # upper(): RFC 3339 allows 't' and 'z', which fromisoformat does not.
         return dt.datetime.fromisoformat(text.upper())
     except ValueError:
-        raise _Invalid(
-            INVALID_TIMESTAMP, f"{name} {_show(value)} is not an ISO-8601 date-time"
-        ) from None
+        raise not_iso from None
 
 
 def _properties(value: Any) -> str:
@@ -306,7 +337,11 @@ def _properties(value: Any) -> str:
             ) from None
     if isinstance(value, str):
         try:
-            parsed = json.loads(value, parse_constant=_no_constants)
+            parsed = json.loads(value, parse_constant=_no_constants, parse_float=_finite_float)
+        except RecursionError:
+            raise _Invalid(NESTED_TOO_DEEP, too_deep("properties")) from None
+        except _OutOfRange as e:
+            raise _Invalid(PROPERTIES_NOT_OBJECT, f"properties holds {e}") from None
         except ValueError:
             raise _Invalid(
                 PROPERTIES_NOT_OBJECT, f"properties is a string that is not JSON: {_show(value)}"
@@ -316,12 +351,32 @@ def _properties(value: Any) -> str:
                 PROPERTIES_NOT_OBJECT,
                 f"properties is a string holding {_type_name(parsed)}, not an object",
             )
+        if nests_too_deep(value, parsed):
+            raise _Invalid(NESTED_TOO_DEEP, too_deep("properties"))
+        # The text is stored as it is, so what ClickHouse cannot read in it must be refused
+        # here, as it is for an object (whose re-serialization meets the same checks): left in,
+        # either of these makes every JSON function on the row return nothing.
+        if "\\u" in value and not _encodable(json.dumps(parsed, ensure_ascii=False)):
+            raise _Invalid(
+                INVALID_FIELD, "properties contains an unpaired UTF-16 surrogate, which is not text"
+            )
         return value
     raise _Invalid(PROPERTIES_NOT_OBJECT, f"properties is {_type_name(value)}, not an object")
 
 
 def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+class _OutOfRange(ValueError):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _OutOfRange(f"the number {_cut(text, 30)}, beyond the range of a double")
+    return value
 
 
 def _encodable(text: str) -> bool:

@@ -12,7 +12,7 @@ from dagster import (
     sensor,
 )
 
-from orchestration import tables, warehouse
+from orchestration import runs, tables, warehouse
 from orchestration.defs.forget.jobs import forget_propagation_job
 from orchestration.forget import pending_requests
 
@@ -21,7 +21,9 @@ IN_PROGRESS = [DagsterRunStatus.QUEUED, DagsterRunStatus.STARTING, DagsterRunSta
 
 def evaluate_forget_requests(context: SensorEvaluationContext):
     """A run request when requests are pending; a skip, with its reason, when the warehouse
-    is busy (chDB lets one process at a time open it) or nothing is pending."""
+    is busy (chDB lets one process at a time open it) or nothing is pending. A run whose
+    process died first loses its hold on the warehouse, so it cannot keep the sensor waiting."""
+    runs.release_dead_runs(context.instance, context.log.warning)
     busy = context.instance.get_runs(filters=RunsFilter(statuses=IN_PROGRESS), limit=1)
     if busy:
         return SkipReason(f"run {busy[0].run_id} is using the warehouse; checking next tick")
