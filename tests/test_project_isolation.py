@@ -4,7 +4,7 @@ devices and different people, in sessions, the stitch, users, conversions and at
 The scenario (T0 = 2026-03-02 09:00 UTC), with every expectation below computed by hand:
 
 p1, device "shared-aid" (identifies as u1):
-    T0         pageview from google.com (Organic Search)   session 1
+    T0         pageview from google (Organic Search)       session 1
     T0+2m      $identify u1  -> p1's signup
     T0+5m      pageview as u1
     T0+2d      pageview, direct, as u1                      session 2
@@ -169,7 +169,7 @@ def test_users_are_separate_people_per_project(built):
             1,
             2,
             "Organic Search",
-            "google.com",
+            "google",
             "u1@p1.example",
             at(minutes(2)),
             at(dt.timedelta(0)),

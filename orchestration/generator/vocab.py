@@ -27,7 +27,9 @@ UNASSIGNED = "Unassigned"
 # page...). The concrete URL depends on the project, so it is filled in per visit.
 INTERNAL_REFERRER = "<internal>"
 
-SEARCH_ENGINE_HOSTS = ("google.com", "bing.com", "duckduckgo.com")
+# GA4 reports a search engine referral under the engine's name, not its host (google / organic
+# beside google / cpc); the warehouse does the same (seeds/channel_source_categories.csv).
+SEARCH_ENGINE_NAMES = {"google.com": "google", "bing.com": "bing", "duckduckgo.com": "duckduckgo"}
 SOCIAL_HOSTS = ("facebook.com", "t.co", "linkedin.com", "reddit.com", "instagram.com")
 
 
@@ -71,9 +73,11 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
-def _host_source(url: str) -> str:
+def _referrer_source(url: str) -> str:
+    """A search engine's name, else the referrer's host without www."""
     host = urlsplit(url).hostname or ""
-    return host[4:] if host.startswith("www.") else host
+    host = host[4:] if host.startswith("www.") else host
+    return SEARCH_ENGINE_NAMES.get(host, host)
 
 
 def _utm(
@@ -110,7 +114,7 @@ def _utm(
 
 def _referred(kind: str, medium: str, channel: str, urls: dict[str, float]) -> list[Variant]:
     return [
-        Variant(kind, w, "", "", 0.0, url, _host_source(url), medium, "", channel)
+        Variant(kind, w, "", "", 0.0, url, _referrer_source(url), medium, "", channel)
         for url, w in urls.items()
     ]
 
@@ -194,7 +198,7 @@ def _check_vocabulary() -> None:
         assert abs(sum(getattr(k, weights) for k in KINDS) - 1.0) < 1e-9
     for v in VARIANTS:
         if v.kind in ("organic_search",):
-            assert v.source in SEARCH_ENGINE_HOSTS
+            assert v.source in SEARCH_ENGINE_NAMES.values()
         if v.kind == "organic_social":
             assert v.source in SOCIAL_HOSTS
 

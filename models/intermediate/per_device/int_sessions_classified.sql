@@ -19,7 +19,7 @@ referrals as (
         *,
         -- a referrer from the page's own host is internal navigation, not a source
         entry_referrer_host != '' and entry_referrer_host != entry_host as has_external_referrer,
-        {{ source_category('entry_referrer_host') }} as referrer_category
+        {{ source_lookup('lower(entry_referrer_host)') }} as known_referrer
     from sessions
 ),
 
@@ -29,16 +29,21 @@ sourced as (
         *,
         utm_source != '' or utm_medium != '' or utm_campaign != '' as has_utm,
         multiIf(
+            -- stored as sent: the channel rules compare lower-cased, as GA4 does
             has_utm, if(utm_source = '', '(not set)', utm_source),
             has_google_click_id, 'google',
-            has_external_referrer, entry_referrer_host,
+            -- GA4 reports a search engine by its name whatever the country domain
+            -- (www.google.co.uk -> google), so that google / organic sits beside google / cpc;
+            -- other referrers keep their host
+            has_external_referrer,
+            if(known_referrer.source_name = '', entry_referrer_host, known_referrer.source_name),
             '(direct)'
         ) as entry_source,
         multiIf(
             has_utm, if(utm_medium = '', '(not set)', utm_medium),
             has_google_click_id, 'cpc',
             has_external_referrer,
-            if(referrer_category = 'SOURCE_CATEGORY_SEARCH', 'organic', 'referral'),
+            if(known_referrer.source_category = 'SOURCE_CATEGORY_SEARCH', 'organic', 'referral'),
             '(none)'
         ) as entry_medium,
         if(has_utm and utm_campaign != '', utm_campaign, '(not set)') as entry_campaign,
@@ -50,7 +55,8 @@ sourced as (
 categorized as (
     select
         *,
-        {{ source_category('lower(entry_source)') }} as source_category
+        tupleElement({{ source_lookup('lower(entry_source)') }}, 'source_category')
+            as source_category
     from sourced
 ),
 
