@@ -15,6 +15,10 @@ One command, one fresh chDB directory:
 4. Cross-checks session counts (DuckDB vs marts.sessions), evaluates the targets and writes the
    report to <out>/report.md.
 
+With `--history-days 30,120` it runs instead the history-scaling benchmark: the same events per
+day with each length of history, the one-day incremental build timed on each, written to
+<out>/history.md.
+
 What is measured and why is described in docs/benchmarks.md.
 """
 
@@ -48,11 +52,15 @@ TARGET_INCREMENTAL_SHARE = 0.15
 TARGET_PEAK_MEMORY_GB = 6.0
 
 # The reference: dedup by (project_id, event_id) keeping the first delivery, then per device in
-# (timestamp, event_id) order a gap strictly longer than 30 minutes starts a session, a running
-# sum numbers the sessions, and one row per session keeps its event count and time range.
+# (timestamp, event_id) order a gap strictly longer than 30 minutes starts a chain, and one row
+# per session keeps its event count and time range. The warehouse's 24-hour cap applies too (an
+# event more than 24 hours after its session's first event starts a new session, counted from
+# that event), the way the warehouse applies it: a chain of 24 hours or less is one session, and
+# only longer chains (none in generated traffic, whose visits last under 17 hours) step from each
+# session's start to the chain's first event more than 24 hours later.
 DUCKDB_SESSIONIZATION = """
 create or replace table {output} as
-with
+with recursive
 deduplicated as (
     select project_id, event_id, anonymous_id, timestamp
     from {source}
@@ -67,29 +75,81 @@ gaps as (
             when lag(timestamp) over device is null then 1
             when timestamp - lag(timestamp) over device > interval 30 minute then 1
             else 0
-        end as starts_session
+        end as starts_chain
     from deduplicated
     window device as (partition by project_id, anonymous_id order by timestamp, event_id)
 ),
 numbered as (
     select
         *,
-        sum(starts_session) over (
+        sum(starts_chain) over (
             partition by project_id, anonymous_id
             order by timestamp, event_id
             rows between unbounded preceding and current row
-        ) as session_number
+        ) as chain_number
     from gaps
+),
+chains as (
+    select
+        project_id,
+        anonymous_id,
+        chain_number,
+        count(*) as event_count,
+        min(timestamp) as started_at,
+        max(timestamp) as ended_at
+    from numbered
+    group by project_id, anonymous_id, chain_number
+),
+long_chain_events as (
+    select project_id, anonymous_id, chain_number, timestamp
+    from numbered
+    semi join (select * from chains where ended_at - started_at > interval 24 hour)
+        using (project_id, anonymous_id, chain_number)
+),
+-- DuckDB runs no ASOF join inside a recursive CTE, so this one is computed first
+next_starts as materialized (
+    select e.project_id, e.anonymous_id, e.chain_number, e.timestamp, n.timestamp as next_start
+    from long_chain_events as e
+    asof join long_chain_events as n
+        on e.project_id = n.project_id
+        and e.anonymous_id = n.anonymous_id
+        and e.chain_number = n.chain_number
+        and e.timestamp + interval 24 hour < n.timestamp
+),
+capped_starts as (
+    select project_id, anonymous_id, chain_number, min(timestamp) as started_at
+    from long_chain_events
+    group by project_id, anonymous_id, chain_number
+    union
+    select s.project_id, s.anonymous_id, s.chain_number, n.next_start
+    from capped_starts as s
+    join next_starts as n
+        on s.project_id = n.project_id
+        and s.anonymous_id = n.anonymous_id
+        and s.chain_number = n.chain_number
+        and s.started_at = n.timestamp
+),
+capped_sessions as (
+    select
+        e.project_id,
+        e.anonymous_id,
+        count(*) as event_count,
+        min(e.timestamp) as started_at,
+        max(e.timestamp) as ended_at
+    from long_chain_events as e
+    asof join capped_starts as s
+        on e.project_id = s.project_id
+        and e.anonymous_id = s.anonymous_id
+        and e.chain_number = s.chain_number
+        and e.timestamp >= s.started_at
+    group by e.project_id, e.anonymous_id, e.chain_number, s.started_at
 )
-select
-    project_id,
-    anonymous_id,
-    session_number,
-    count(*) as event_count,
-    min(timestamp) as started_at,
-    max(timestamp) as ended_at
-from numbered
-group by project_id, anonymous_id, session_number
+select project_id, anonymous_id, event_count, started_at, ended_at
+from chains
+where ended_at - started_at <= interval 24 hour
+union all
+select project_id, anonymous_id, event_count, started_at, ended_at
+from capped_sessions
 """
 
 # Only the columns the reference reads are copied into DuckDB.
@@ -129,6 +189,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7, help="generator seed")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out", help="output folder")
     parser.add_argument("--skip-tests", action="store_true", help="do not run and time dbt test")
+    parser.add_argument(
+        "--history-days",
+        type=lambda text: [int(d) for d in text.split(",")],
+        default=None,
+        help="instead of the main benchmark: history scaling, e.g. 30,120. The same events per "
+        "day (--events over --days) with each many days of history; times the one-day "
+        "incremental build on each and compares the cost per new event",
+    )
     args = parser.parse_args()
     if args.days < 2:
         parser.error("--days must be at least 2 (the last day is the incremental batch)")
@@ -489,10 +557,55 @@ def build_report(facts: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def history_scaling(args: argparse.Namespace, out: Path) -> None:
+    """The one-day incremental build on histories of different lengths, with the same events
+    per day: if its cost follows the new data, the cost per new event stays flat."""
+    per_day = args.events / args.days
+    rows = []
+    for days in args.history_days:
+        folder = out / f"history-{days}"
+        prepare_environment(folder)
+        traffic, _ = generate_traffic(round(per_day * days), days, args.projects, args.seed)
+        initial, last_day = split_by_received_at(traffic.events, last_day_cutoff(traffic))
+        write_initial(traffic, initial)
+        del traffic, initial
+        run_dbt(["seed"], "seed", folder)
+        full = run_dbt(["run"], "full", folder)
+        append_events(last_day)
+        incremental = run_dbt(["run"], "incremental", folder)
+        rows.append((days, last_day.num_rows, full.wall_seconds, incremental.wall_seconds))
+    base_days, base_events, _, base_seconds = rows[0]
+    base_per_event = base_seconds / base_events
+    lines = [
+        f"# History scaling ({time.strftime('%Y-%m-%d %H:%M')}, load average "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + ")",
+        "",
+        f"`bench/run.py --events {args.events} --days {args.days} --history-days "
+        f"{','.join(map(str, args.history_days))}`: about {per_day:,.0f} events a day.",
+        "",
+        "| history | new events | full build | one-day incremental | ms per new event "
+        f"| vs {base_days} days |",
+        "|---|---|---|---|---|---|",
+    ]
+    for days, events, full_seconds, seconds in rows:
+        per_event = seconds / events
+        lines.append(
+            f"| {days} days | {events:,} | {full_seconds:.1f} s | {seconds:.1f} s "
+            f"| {per_event * 1000:.3f} | {per_event / base_per_event:.2f}× |"
+        )
+    report = "\n".join(lines)
+    (out / "history.md").write_text(report + "\n")
+    print(report)
+
+
 def main() -> None:
     """Run the whole benchmark and write the report."""
     args = parse_args()
     out = args.out.resolve()
+    if args.history_days:
+        history_scaling(args, out)
+        return
     warehouse_dir = prepare_environment(out)
     load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
 

@@ -167,3 +167,28 @@ def test_raw_tables_are_purged_and_the_request_log_is_exempt():
 )
 def test_personal_column_pattern(column, personal):
     assert bool(PERSONAL_COLUMN.search(column)) is personal
+
+
+def test_marts_of_counts_only_are_forgotten_by_their_full_rebuild(chdb_path):
+    """A model that declares meta.forget_by_rebuild (web_daily, attribution_daily: counts and
+    sums, no id) is no purge target. Its enforced contract shows no personal column, and it is
+    a plain table, so the build that follows every propagation recomputes it from what remains
+    (an incremental model would keep a forgotten person's counts). Every mart makes one of the
+    two declarations."""
+    run_dbt(["parse", "--quiet"], quiet=True)
+    manifest = load_manifest(settings.project_dir())
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    rebuilt = {name for name, n in models.items() if n["config"]["meta"].get("forget_by_rebuild")}
+    assert {"web_daily", "attribution_daily"} <= rebuilt
+    purged = {t.table for t in purge_targets(manifest)}
+    for name in rebuilt:
+        node = models[name]
+        assert node["config"]["materialized"] == "table", name
+        assert node["config"]["contract"]["enforced"], name
+        assert node["columns"], name
+        assert not [c for c in node["columns"] if PERSONAL_COLUMN.search(c)], name
+        assert f"{node['schema']}.{name}" not in purged
+    for name, node in models.items():
+        if node["fqn"][1] == "marts":
+            meta = node["config"]["meta"]
+            assert bool(meta.get("forget")) != bool(meta.get("forget_by_rebuild")), name

@@ -23,7 +23,7 @@ from orchestration.generator import (
     write_to_warehouse,
 )
 
-SEARCH = {"google.com", "bing.com", "duckduckgo.com"}
+SEARCH = {"google.com": "google", "bing.com": "bing", "duckduckgo.com": "duckduckgo"}
 SOCIAL = {"facebook.com", "t.co", "linkedin.com", "reddit.com", "instagram.com"}
 UTM_CHANNEL = {
     "paid_social": "Paid Social",
@@ -40,11 +40,20 @@ def traffic() -> Traffic:
     return generate(days=30, visitors=3000, projects=3, seed=11)
 
 
+def people_rows(traffic) -> list[dict]:
+    """The rows of traffic.events that are not bots' (truth.bots)."""
+    bots = {(b["project_id"], b["anonymous_id"]) for b in traffic.bots.to_pylist()}
+    return [
+        r for r in traffic.events.to_pylist() if (r["project_id"], r["anonymous_id"]) not in bots
+    ]
+
+
 @pytest.fixture(scope="module")
 def distinct(traffic) -> list[dict]:
-    """Events without redeliveries, in (project, device, time) order."""
+    """People's events without redeliveries, in (project, device, time) order. Bots' events
+    (truth.bots) are in no other truth table: see test_bot_truth_matches_the_bot_events."""
     seen, rows = set(), []
-    for row in traffic.events.to_pylist():
+    for row in people_rows(traffic):
         if (row["project_id"], row["event_id"]) not in seen:
             seen.add((row["project_id"], row["event_id"]))
             rows.append(row)
@@ -87,7 +96,7 @@ def attribute(url: str, referrer: str) -> tuple[str, str, str, str]:
     if ref_host and ref_host != urlsplit(url).hostname:
         source = ref_host.removeprefix("www.")
         if source in SEARCH:
-            return source, "organic", "", "Organic Search"
+            return SEARCH[source], "organic", "", "Organic Search"
         return source, "referral", "", "Organic Social" if source in SOCIAL else "Referral"
     return "(direct)", "(none)", "", "Direct"
 
@@ -109,8 +118,12 @@ def test_same_seed_gives_identical_traffic_and_another_seed_does_not():
 def test_events_have_the_raw_contract_columns(traffic, chdb_path):
     with warehouse.connect() as client:
         tables.init(client)
-        columns = [r[0] for r in client.query("DESCRIBE TABLE raw.events").result_rows]
-    assert traffic.events.column_names == columns
+        described = client.query("DESCRIBE TABLE raw.events").result_rows
+    # every column but what the warehouse stamps itself when it stores a row
+    stored = [row[0] for row in described]
+    stamped = [row[0] for row in described if "now64" in row[3]]
+    assert stamped == ["inserted_at"]
+    assert traffic.events.column_names == [c for c in stored if c not in stamped]
     rows = traffic.events.to_pylist()
     assert not any(r["is_anonymous_id_fabricated"] for r in rows)
     assert all(r["anonymous_id"] for r in rows)
@@ -131,7 +144,7 @@ def test_roughly_ten_events_per_visitor():
 
 
 def test_redeliveries_and_late_events_have_the_stated_shares(traffic, distinct):
-    rows = traffic.events.to_pylist()
+    rows = people_rows(traffic)
     redeliveries = len(rows) - len(distinct)
     assert 0.005 <= redeliveries / len(distinct) <= 0.015
 
@@ -216,7 +229,7 @@ def test_every_kind_of_landing_occurs(traffic, sessions):
     }
     sources = set(traffic.visits.column("source").to_pylist())
     assert {"facebook", "google", "newsletter", "linkedin", "bing", "partner", "tiktok"} <= sources
-    assert SEARCH | SOCIAL <= sources
+    assert set(SEARCH.values()) | SOCIAL <= sources
     firsts = [events[0] for events in sessions.values()]
     assert any("gclid=" in e["url"] and "utm_source" not in e["url"] for e in firsts)
     assert any("utm_content=" in e["url"] for e in firsts)
@@ -378,6 +391,38 @@ def test_conversion_touches_follow_the_attribution_window(traffic, sessions):
     )
 
 
+# Bots
+
+
+def test_bot_truth_matches_the_bot_events(traffic, distinct):
+    """Every device without a visit is a bot of truth.bots, with its events' count, span and
+    user agent; bots never log in or buy, and a share of them are machine-like."""
+    people = {(e["project_id"], e["anonymous_id"]) for e in distinct}
+    derived: dict[tuple[str, str], dict] = {}
+    for e in traffic.events.to_pylist():
+        key = (e["project_id"], e["anonymous_id"])
+        if key in people:
+            continue
+        bot = derived.setdefault(key, {"events": [], "agents": set()})
+        bot["events"].append(e)
+        bot["agents"].add(e["user_agent"])
+    truth = {(b["project_id"], b["anonymous_id"]): b for b in traffic.bots.to_pylist()}
+    assert derived.keys() == truth.keys()
+    assert len(truth) == round(0.01 * len(people))
+    for key, bot in derived.items():
+        t = truth[key]
+        times = [e["timestamp"] for e in bot["events"]]
+        assert (t["event_count"], t["first_event_at"], t["last_event_at"]) == (
+            len(times),
+            min(times),
+            max(times),
+        )
+        assert bot["agents"] == {t["user_agent"]}
+        assert all(e["user_id"] is None for e in bot["events"])
+        assert {e["event_name"] for e in bot["events"]} <= {"$pageview", "button_click"}
+    assert sum(t["kind"] == "machine_like" for t in truth.values()) >= 3
+
+
 # Sinks
 
 
@@ -395,7 +440,10 @@ def test_write_to_warehouse_appends_events_and_replaces_truth(traffic, chdb_path
             """
             WITH dedup AS (
                 SELECT project_id, anonymous_id, event_id, any(timestamp) AS ts
-                FROM raw.events GROUP BY project_id, anonymous_id, event_id
+                FROM raw.events
+                WHERE (project_id, anonymous_id) NOT IN (
+                    SELECT project_id, anonymous_id FROM truth.bots)
+                GROUP BY project_id, anonymous_id, event_id
             ),
             lagged AS (
                 SELECT *, lagInFrame(ts, 1, toDateTime64(0, 3, 'UTC')) OVER (

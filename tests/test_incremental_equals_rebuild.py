@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 
 import pytest
 
+from orchestration import settings, warehouse
 from orchestration.dbt_cli import run_dbt
+from orchestration.forget import propagate_pending, request_forget
+from orchestration.forget.targets import load_manifest, purge_targets
 from tests.eventkit import T0, Event, insert_events, minutes
 from tests.snapshots import assert_same_tables, snapshot
 
@@ -82,25 +86,130 @@ def random_events(rng: random.Random, devices: int = 14) -> list[Event]:
     return events
 
 
-def delivery_batches(rng: random.Random, events: list[Event], count: int) -> list[list[Event]]:
+def marathon_device(rng: random.Random, project: str) -> list[Event]:
+    """An always-on device: an event every 5 to 25 minutes for 20 to 60 hours, so its sessions
+    hit the maximum session length inside the inactivity timeout."""
+    at = T0 + dt.timedelta(days=rng.uniform(0, 20))
+    end = at + dt.timedelta(hours=rng.uniform(20, 60))
+    events = []
+    while at < end:
+        events.append(Event(project, "kiosk", at))
+        at += minutes(rng.uniform(5, 25))
+    return events
+
+
+def delivery_order(rng: random.Random, events: list[Event]) -> list[list[Event]]:
+    """The events in 2 to 5 deliveries, mostly in received_at order; sometimes the last one is
+    an old export: rows whose timestamp and received_at are older than rows already built."""
     ordered = sorted(events, key=lambda e: e.received_at or e.at + dt.timedelta(milliseconds=300))
+    count = rng.randint(2, 5)
+    if rng.random() < 0.5:
+        export = set(rng.sample(range(len(ordered) // 2), len(ordered) // 8))
+        backfill = [e for i, e in enumerate(ordered) if i in export]
+        ordered = [e for i, e in enumerate(ordered) if i not in export] + backfill
     cuts = sorted(rng.sample(range(1, len(ordered)), count - 1))
     return [ordered[a:b] for a, b in zip([0, *cuts], [*cuts, len(ordered)], strict=True)]
 
 
-@pytest.mark.parametrize("seed", [11, 23])
-def test_incremental_batches_equal_full_rebuild(chdb_path, seed):
-    rng = random.Random(seed)
-    batches = delivery_batches(rng, random_events(rng), count=4)
+def orders_in_one_warehouse(seeds: range) -> tuple[list[list[Event]], list[tuple[int, str, str]]]:
+    """Many independent delivery orders at once: each order's events live in projects of its
+    own, and nothing joins across projects, so one sequence of builds checks every order. Build
+    step i delivers every order's i-th batch. Returns the steps and, per order, sometimes a
+    (step, project, user) to forget before that step's build."""
+    steps: list[list[Event]] = []
+    forgets: list[tuple[int, str, str]] = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        events = random_events(rng)
+        if rng.random() < 0.5:
+            events += marathon_device(rng, "p1")
+        for event in events:
+            event.project_id = f"o{seed}-{event.project_id}"
+        batches = delivery_order(rng, events)
+        for i, batch in enumerate(batches):
+            if len(steps) <= i:
+                steps.append([])
+            steps[i].extend(batch)
+        users = sorted({(e.project_id, e.user_id) for e in events if e.user_id})
+        if users and rng.random() < 0.3:
+            forgets.append((rng.randint(1, len(batches) - 1), *rng.choice(users)))
+    return steps, forgets
+
+
+def forget_now(keys: list[tuple[str, str]]) -> None:
+    """Request and propagate forgets the way the forget job does, between two builds."""
+    if not keys:
+        return
+    with warehouse.connect() as client:
+        for project_id, user_id in keys:
+            request_forget(client, project_id, user_id=user_id)
+        propagate_pending(client, purge_targets(load_manifest(settings.project_dir())))
+
+
+def assert_orders_equal_full_rebuild(seeds: range) -> None:
+    steps, forgets = orders_in_one_warehouse(seeds)
     run_dbt(["seed"], quiet=True)
-    for batch in batches:
+    for step, batch in enumerate(steps):
+        forget_now([(project, user) for at, project, user in forgets if at == step])
         insert_events(batch)
         run_dbt(["run"], quiet=True)
     incremental = snapshot()
 
     run_dbt(["run", "--full-refresh"], quiet=True)
     assert_same_tables(incremental, snapshot())
-    assert len(incremental["marts.sessions"]) > 10
+    assert len(incremental["marts.sessions"]) > 10 * len(seeds)
+
+
+def test_twenty_delivery_orders_equal_a_full_rebuild(chdb_path):
+    assert_orders_equal_full_rebuild(range(20))
+
+
+@pytest.mark.soak
+def test_soak_delivery_orders_equal_a_full_rebuild(chdb_path, request):
+    # a soak is chosen explicitly: `-m 'not slow'` must not start one
+    if "soak" not in request.config.option.markexpr:
+        pytest.skip("soak: run with -m soak (MILLIMETRIC_PROPERTY_ORDERS orders, default 200)")
+    first = int(os.environ.get("MILLIMETRIC_PROPERTY_SEED", "1000"))
+    orders = int(os.environ.get("MILLIMETRIC_PROPERTY_ORDERS", "200"))
+    assert_orders_equal_full_rebuild(range(first, first + orders))
+
+
+def test_an_old_export_loaded_after_newer_data_reaches_every_mart(chdb_path, query):
+    """Weeks-old events (old timestamp and received_at), for a new and an existing device, are
+    stored after newer data was built: the next incremental build takes them in."""
+    insert_events([Event("p1", "phone", T0 + dt.timedelta(days=20))])
+    run_dbt(["seed"], quiet=True)
+    run_dbt(["run"], quiet=True)
+
+    old = T0 - dt.timedelta(days=10)
+    export = [
+        Event("p1", "phone", old, received_at=old + minutes(1)),
+        Event("p1", "tablet", old, received_at=old + minutes(1)),
+        Event("p1", "tablet", old + minutes(5), "$identify", "ada", received_at=old + minutes(6)),
+        Event(
+            "p1",
+            "tablet",
+            old + minutes(9),
+            "purchase",
+            "ada",
+            properties={"revenue": 9},
+            received_at=old + minutes(10),
+        ),
+    ]
+    insert_events(export)
+    run_dbt(["run"], quiet=True)
+    assert query("select anonymous_id, count() from marts.sessions group by 1 order by 1") == [
+        ("phone", 2),
+        ("tablet", 1),
+    ]
+    assert query("select user_id from marts.users") == [("ada",)]
+    assert query("select conversion_name from marts.conversions order by 1") == [
+        ("purchase",),
+        ("signup",),
+    ]
+    incremental = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(incremental, snapshot())
 
 
 def test_late_identify_rewrites_weeks_of_anonymous_sessions(chdb_path, query):

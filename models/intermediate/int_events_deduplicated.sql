@@ -15,14 +15,7 @@ events as (
     select * from {{ ref('stg_millimetric__events') }}
     where
         quarantine_reason = ''
-        {% if is_incremental() %}
-            and received_at >= (
-                select
-                    max(received_at)
-                    - toIntervalHour({{ var('millimetric__late_arrival_rescan_hours') }})
-                from {{ this }}
-            )
-        {% endif %}
+        and {{ inserted_since_last_run() }}
 ),
 
 repeated_ids as (
@@ -43,9 +36,12 @@ first_deliveries as (
     union all
 
     (
+        -- the delivery the warehouse stored first wins: an incremental run has already kept
+        -- it when a later load (an old export, say) brings the same id with an older
+        -- received_at, so a full rebuild must keep it too
         select * from events
         where (project_id, event_id) in (select * from repeated_ids)
-        order by received_at
+        order by inserted_at, received_at
         limit 1 by project_id, event_id
     )
 ),
@@ -84,6 +80,7 @@ final as (
         is_anonymous_id_fabricated,
         occurred_at,
         received_at,
+        inserted_at,
         now64(3) as deduplicated_at
     from new_first_deliveries
 )

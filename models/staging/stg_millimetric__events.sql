@@ -5,8 +5,9 @@ source as (
 ),
 
 not_forgotten as (
-    -- tombstones: a forgotten key's events stamped at or before its forget never come back,
-    -- whether replayed, backfilled or delivered late; newer events are new data
+    -- tombstones: a forgotten key's events received or stamped at or before its forget never
+    -- come back, whether replayed, backfilled or delivered late; events both clocks put after
+    -- the forget are new data (docs/forget.md)
     select * from source
     where
         not {{ is_forgotten('user_id', 'user_id', 'timestamp') }}
@@ -27,7 +28,8 @@ renamed as (
         user_agent,
         is_anonymous_id_fabricated,
         timestamp as occurred_at,
-        received_at
+        received_at,
+        inserted_at
     from not_forgotten
 ),
 
@@ -42,6 +44,9 @@ validated as (
             occurred_at
             > received_at + toIntervalHour({{ var("millimetric__max_clock_skew_hours") }}),
             'timestamp_in_future_of_received_at',
+            -- crawlers, headless browsers, HTTP libraries, uptime monitors: the seed
+            -- bot_user_agents and millimetric__bot_user_agent_patterns (a lookup, not a join)
+            {{ is_bot_user_agent('user_agent') }}, 'bot_user_agent',
             ''
         ) as quarantine_reason
     from renamed

@@ -1,5 +1,6 @@
 """`write_ndjson`: the events as NDJSON files, as the collector would hand them to the loader,
-plus a small share of malformed lines the loader must reject."""
+plus a small share of malformed lines the loader must reject, and the ad spend as the CSV file an
+ad platform export would be."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pyarrow.compute as pc
 
 from orchestration.generator import ids
 from orchestration.generator.arrays import concat_strings
+from orchestration.generator.spend import write_spend_csv
 from orchestration.generator.traffic import Traffic
 
 LINES_PER_FILE = 250_000
@@ -152,10 +154,12 @@ def write_ndjson(
 ) -> dict:
     """Write traffic.events (every row, redeliveries included, in received_at order) as NDJSON
     files events-<start>-s<seed>-NNN.ndjson in the directory out_path, with
-    round(malformed_share * rows) extra malformed lines spread among them.
+    round(malformed_share * rows) extra malformed lines spread among them, and traffic.ad_spend
+    as ad_spend-<start>-s<seed>.csv beside them (`millimetric load` tells it by its header).
 
     Files of the same name are overwritten; nothing else in the directory is touched. Returns
-    {"events", "malformed", "lines", "files", "paths", "malformed_by_kind"}.
+    {"events", "malformed", "lines", "files", "paths", "malformed_by_kind", "ad_spend",
+    "ad_spend_path"}.
     """
     say = progress or (lambda _msg: None)
     out_path = Path(out_path)
@@ -193,6 +197,10 @@ def write_ndjson(
         paths.append(str(path))
         say(f"ndjson: wrote {path.name} ({part.size:,} lines)")
 
+    spend_path = write_spend_csv(
+        traffic.ad_spend, out_path / f"ad_spend-{traffic.start_date:%Y%m%d}-s{traffic.seed}.csv"
+    )
+    say(f"csv: wrote {spend_path.name} ({traffic.ad_spend.num_rows:,} campaign days)")
     by_kind = {k: int(np.sum(bad_kinds == i)) for i, k in enumerate(MALFORMED_KINDS)}
     return {
         "events": n_valid,
@@ -201,4 +209,6 @@ def write_ndjson(
         "files": len(paths),
         "paths": paths,
         "malformed_by_kind": by_kind,
+        "ad_spend": traffic.ad_spend.num_rows,
+        "ad_spend_path": str(spend_path),
     }

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orchestration.generator import ids, truth, vocab
+from orchestration.generator import bots, ids, spend, truth, vocab
 from orchestration.generator.arrays import concat_strings, gather, strings
 from orchestration.generator.entities import Rendered, render_entities
 from orchestration.generator.world import (
@@ -35,7 +35,9 @@ class Traffic:
     """Generated events and the ground truth they were generated from.
 
     events: exactly the raw.events columns, redeliveries included, ordered by received_at.
-    visits, device_users, conversions, users, projects: the truth tables (see docs/generator.md).
+    visits, device_users, conversions, users, projects, bots: the truth tables (see
+    docs/generator.md); bots lists the bot devices, whose events are in no other truth table.
+    ad_spend: the paid campaigns' daily spend, the raw.ad_spend columns but loaded_at.
     """
 
     events: pa.Table
@@ -44,6 +46,8 @@ class Traffic:
     conversions: pa.Table
     users: pa.Table
     projects: pa.Table
+    ad_spend: pa.Table
+    bots: pa.Table
     seed: int
     days: int
     start_date: dt.date
@@ -55,6 +59,7 @@ class Traffic:
             "conversions": self.conversions,
             "users": self.users,
             "projects": self.projects,
+            "bots": self.bots,
         }
 
 
@@ -210,9 +215,21 @@ def generate(
     )
     rendered = render_entities(world, render_rng)
     events = _events(world, rendered, event_rng, say)
+    events, bot_truth = bots.add_bots(world, events, seed)
+    say(f"bots: {bot_truth.num_rows:,} devices, {events.num_rows:,} rows with their events")
+    ad_spend = spend.ad_spend(world, np.random.default_rng(np.random.SeedSequence([seed, 3])))
+    say(f"ad spend: {ad_spend.num_rows:,} campaign days")
     tables = truth.truth_tables(world, rendered)
     say(
         f"truth: {tables['visits'].num_rows:,} visits, {tables['users'].num_rows:,} users, "
         f"{tables['conversions'].num_rows:,} conversions"
     )
-    return Traffic(events=events, seed=seed, days=days, start_date=start, **tables)
+    return Traffic(
+        events=events,
+        ad_spend=ad_spend,
+        bots=bot_truth,
+        seed=seed,
+        days=days,
+        start_date=start,
+        **tables,
+    )

@@ -6,7 +6,8 @@ Tables (all keyed by project_id, because anonymous_id and user_id collide across
 - conversions: signups (a user's first $identify on any device) and purchases, with first and
   last touch channels;
 - users: one row per user_id with the e-mail from its traits and when it signed up;
-- projects: project_id and the site's host.
+- projects: project_id and the site's host;
+- bots: one row per bot device (bots.py), whose events are in no other table.
 """
 
 from __future__ import annotations
@@ -102,6 +103,21 @@ TRUTH_DDL: dict[str, str] = {
         )
         ENGINE = MergeTree
         ORDER BY project_id
+    """,
+    # one row per bot device (orchestration/generator/bots.py); bots are in no other table
+    "bots": """
+        CREATE TABLE truth.bots
+        (
+            project_id LowCardinality(String),
+            anonymous_id String,
+            kind LowCardinality(String),
+            user_agent String,
+            event_count UInt32,
+            first_event_at DateTime64(3, 'UTC'),
+            last_event_at DateTime64(3, 'UTC')
+        )
+        ENGINE = MergeTree
+        ORDER BY (project_id, anonymous_id)
     """,
 }
 

@@ -1,4 +1,5 @@
-"""`write_to_warehouse`: append the events to raw.events and replace the truth database."""
+"""`write_to_warehouse`: append the events to raw.events, the ad spend to raw.ad_spend, and
+replace the truth database."""
 
 from __future__ import annotations
 
@@ -32,8 +33,10 @@ def _insert_payload(part: pa.Table) -> pa.Table:
 def write_to_warehouse(
     client: Client, traffic: Traffic, progress: Callable[[str], None] | None = None
 ) -> dict[str, int]:
-    """Append traffic.events to raw.events (creating the raw contract first) and drop and recreate
-    every truth.* table with this traffic's ground truth. Returns row counts per table."""
+    """Append traffic.events to raw.events and traffic.ad_spend to raw.ad_spend (creating the
+    raw contract first; a rewrite of the same spend replaces it, newest load winning) and drop
+    and recreate every truth.* table with this traffic's ground truth. Returns row counts per
+    table."""
     say = progress or (lambda _msg: None)
     tables.init(client)
     started = time.perf_counter()
@@ -42,14 +45,18 @@ def write_to_warehouse(
         payload = _insert_payload(events.slice(offset, INSERT_ROWS))
         client.insert_arrow("events", payload, database="raw")
     say(f"raw.events: appended {events.num_rows:,} rows in {time.perf_counter() - started:.1f} s")
+    # loaded_at is left to its default, the time of this insert: the newest write of a key wins
+    if traffic.ad_spend.num_rows:
+        client.insert_arrow("ad_spend", traffic.ad_spend, database="raw")
+    say(f"raw.ad_spend: {traffic.ad_spend.num_rows:,} campaign days")
 
     client.command("CREATE DATABASE IF NOT EXISTS truth")
-    summary = {"events": events.num_rows}
+    summary = {"events": events.num_rows, "ad_spend": traffic.ad_spend.num_rows}
     for name, table in traffic.truth_tables().items():
         client.command(f"DROP TABLE IF EXISTS truth.{name}")
         client.command(TRUTH_DDL[name])
         if table.num_rows:
             client.insert_arrow(name, table, database="truth")
         summary[name] = table.num_rows
-    say("truth: " + ", ".join(f"{name} {n:,}" for name, n in summary.items() if name != "events"))
+    say("truth: " + ", ".join(f"{name} {n:,}" for name, n in summary.items() if name in TRUTH_DDL))
     return summary

@@ -21,6 +21,7 @@ from clickhouse_connect.driver.client import Client
 
 from orchestration import tables, warehouse
 from orchestration.forget import tombstones
+from orchestration.loader import spend
 from orchestration.loader.readers import (
     ID_FIELDS,
     SUPPORTED,
@@ -77,6 +78,9 @@ def load_paths(
             summary.files.append(file_summary)
             if fmt is None:
                 say(f"{path}: {error}")
+                continue
+            if spend.is_spend_file(path, fmt):  # its header names `spend`: raw.ad_spend
+                spend.load_spend_file(client, path, fmt, file_summary, chunk_size, say)
                 continue
             _load_file(client, path, fmt, file_summary, chunk_size, say, check_tombstones)
     finally:
@@ -175,11 +179,13 @@ def _load_file(
     chunk = _Chunk(summary)
     while True:
         # Only reading is guarded: a file problem ends this file, a database problem is raised.
+        # Reading touches no database, so anything it raises is about the file (or a reader bug,
+        # which must not stop the other files either).
         try:
             record = next(records)
         except StopIteration:
             break
-        except reader_errors() as e:
+        except Exception as e:
             summary.error = _describe(e)
             break
         if record is None:
@@ -212,6 +218,8 @@ def _describe(error: BaseException) -> str:
         return "no such file or directory"
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
+    if not isinstance(error, reader_errors()):
+        return f"could not be read further ({type(error).__name__}: {error}); please report it"
     return str(error) or type(error).__name__
 
 
@@ -225,7 +233,7 @@ def _write_chunk(client: Client, file_name: str, chunk: _Chunk, check_tombstones
     kept = [
         row
         for row in new
-        if not tombstones.is_forgotten(_row_keys(row), row.timestamp, forgotten_at)
+        if not tombstones.is_forgotten(_row_keys(row), row.timestamp, row.received_at, forgotten_at)
     ]
     summary.forgotten_skipped += len(new) - len(kept)
     if kept:

@@ -17,4 +17,10 @@ RAW_EVENTS_REJECTED = AssetSpec(
     group_name="raw",
     description="One row per input line the loader refused, with its reason.",
 )
-RAW_ASSETS = [RAW_EVENTS, RAW_FORGET_REQUESTS, RAW_EVENTS_REJECTED]
+RAW_AD_SPEND = AssetSpec(
+    key=["raw", "ad_spend"],
+    group_name="raw",
+    description="One row per (project_id, date, source, medium, campaign): a paid campaign's "
+    "daily spend. `millimetric load` of a spend file, or the generator, writes it.",
+)
+RAW_ASSETS = [RAW_EVENTS, RAW_FORGET_REQUESTS, RAW_EVENTS_REJECTED, RAW_AD_SPEND]
