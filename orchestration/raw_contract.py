@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 from clickhouse_connect.driver.client import Client
 
+from orchestration import warehouse
 from orchestration.forget.targets import PURGEABLE
 
 
@@ -199,16 +200,7 @@ def _rebuild_with_contract(client: Client, table: str) -> None:
     staging = _upgrade_table(table)
     ddl = next(s for s in RAW_DDL if f"CREATE TABLE IF NOT EXISTS {table}\n" in s)
     client.command(ddl.replace(f"IF NOT EXISTS {table}\n", f"{staging}\n"))
-    database, name = table.split(".")
-    old_columns = [
-        column
-        for (column,) in client.query(
-            "SELECT name FROM system.columns WHERE database = {d:String} AND table = {t:String} "
-            "AND default_kind NOT IN ('MATERIALIZED', 'ALIAS') ORDER BY position",
-            parameters={"d": database, "t": name},
-        ).result_rows
-    ]
-    listed = ", ".join(f"`{c}`" for c in old_columns)
+    listed = ", ".join(f"`{c}`" for c in warehouse.stored_columns(client, table))
     client.command(f"INSERT INTO {staging} ({listed}) SELECT {listed} FROM {table}")
     client.command(f"EXCHANGE TABLES {table} AND {staging}")
     client.command(f"DROP TABLE {staging} SYNC")

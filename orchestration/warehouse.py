@@ -139,3 +139,17 @@ def ship(client: Client, table: str, rows: list, columns: list[str]) -> None:
     not (chDB slows sharply past ~20k elements; an HTTP server limits URL size)."""
     client.command(f"TRUNCATE TABLE {table}")
     client.insert(table, rows, column_names=columns)
+
+
+def stored_columns(client: Client, table: str) -> list[str]:
+    """`table`'s columns that hold data, in order: what a copy of its rows must list
+    (MATERIALIZED and ALIAS columns are computed, not stored)."""
+    database, name = table.split(".")
+    return [
+        column
+        for (column,) in client.query(
+            "select name from system.columns where database = {d:String} and table = {t:String} "
+            "and default_kind not in ('MATERIALIZED', 'ALIAS') order by position",
+            parameters={"d": database, "t": name},
+        ).result_rows
+    ]

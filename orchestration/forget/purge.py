@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from clickhouse_connect.driver.client import Client
 
+from orchestration import warehouse
 from orchestration.forget.batch import device_condition, key_condition, rows_by_key
 from orchestration.forget.targets import PURGEABLE, PurgeTarget
 from orchestration.forget.tombstones import TombstoneKey
@@ -53,14 +54,7 @@ def purge(client: Client, target: PurgeTarget) -> Purged:
     client.command(f"alter table {table} modify setting {PURGEABLE}")
     scratch = f"{table}__forget_scratch"
     client.command(f"drop table if exists {scratch} sync")
-    columns = [
-        name
-        for (name,) in client.query(
-            "select name from system.columns where database = {d:String} and table = {t:String} "
-            "and default_kind not in ('MATERIALIZED', 'ALIAS') order by position",
-            parameters=dict(zip(("d", "t"), table.split("."), strict=True)),
-        ).result_rows
-    ]
+    columns = warehouse.stored_columns(client, table)
     select = ", ".join(
         f"if({device_condition()}, now64(3), deduplicated_at) as deduplicated_at"
         if target.reprocess_devices and name == "deduplicated_at"
