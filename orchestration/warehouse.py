@@ -7,25 +7,35 @@ clickhouse-connect's chDB backend writes every insert to a temporary file and re
 with `INSERT ... FROM INFILE`; it deletes the file only if the process lives to do so. Those
 files hold the rows, personal data included, so they are kept under the warehouse directory,
 where forget looks, never in the system's temporary folder, where it cannot (docs/forget.md).
+
+chDB (4.4) keeps five idle threads, each holding three open /proc files, for every open of a
+warehouse that has MergeTree tables, until the process exits. A short-lived process (a CLI
+command, a Dagster run) never notices; a long-lived one that opens the warehouse on a timer
+runs out of file descriptors, so it does that work through `in_own_process`.
 """
 
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 import os
 import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import clickhouse_connect
 from clickhouse_connect.driver._backend import chdb_backend
 from clickhouse_connect.driver.client import Client
 
 from orchestration import settings
+
+T = TypeVar("T")
 
 # The insert files of the process that has the warehouse open go to
 # <warehouse>/INSERT_TEMP_DIR/<process>/; the folders of other processes are leftovers.
@@ -153,3 +163,13 @@ def stored_columns(client: Client, table: str) -> list[str]:
             parameters={"d": database, "t": name},
         ).result_rows
     ]
+
+
+def in_own_process(work: Callable[[], T]) -> T:
+    """`work()`, run in a fresh process that exits when it returns: what a long-lived process
+    (the code server evaluating a sensor every minute) uses to open the warehouse without
+    keeping chDB's threads and files of each open (see the module docstring). `work` must be
+    a module-level function; its exceptions are raised here."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as worker:
+        return worker.submit(work).result()

@@ -184,6 +184,31 @@ def test_sensor_waits_while_a_run_uses_the_warehouse(raw_warehouse):
         assert len(evaluate_sensor(instance).run_requests) == 1
 
 
+def test_sensor_evaluations_leave_no_chdb_threads_behind(raw_warehouse):
+    """The code server evaluates the sensor every minute for days. chDB keeps threads (and
+    their open files) for every open of a warehouse with tables, so the sensor must open it
+    in a process of its own. The control, opening it here, shows the count can see them."""
+
+    def threads() -> int:
+        return len(os.listdir("/proc/self/task"))
+
+    with warehouse.connect() as client:
+        request_forget(client, "p1", user_id="someone")
+    with DagsterInstance.ephemeral() as instance:
+        evaluate_sensor(instance)  # Dagster's own threads start on the first evaluation
+        before = threads()
+        for _ in range(4):
+            assert len(evaluate_sensor(instance).run_requests) == 1
+        after_sensor = threads()
+    for _ in range(4):
+        with warehouse.connect() as client:
+            client.query("select count() from raw.forget_requests")
+    after_control = threads()
+
+    assert after_sensor - before < 4, (before, after_sensor)
+    assert after_control - after_sensor >= 4, (after_sensor, after_control)
+
+
 def test_sensor_skips_while_another_process_holds_the_warehouse(raw_warehouse):
     with warehouse.connect() as client:
         request_forget(client, "p1", user_id="someone")

@@ -19,6 +19,13 @@ from orchestration.forget import pending_requests
 IN_PROGRESS = [DagsterRunStatus.QUEUED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
 
 
+def count_pending_requests() -> int:
+    """Pending forget requests, creating the raw tables first on a new warehouse."""
+    with warehouse.connect() as client:
+        tables.init(client)
+        return len(pending_requests(client))
+
+
 def evaluate_forget_requests(context: SensorEvaluationContext):
     """A run request when requests are pending; a skip, with its reason, when the warehouse
     is busy (chDB lets one process at a time open it) or nothing is pending. A run whose
@@ -31,9 +38,9 @@ def evaluate_forget_requests(context: SensorEvaluationContext):
     if warehouse.is_locked():
         return locked
     try:
-        with warehouse.connect() as client:
-            tables.init(client)
-            pending = pending_requests(client)
+        # the code server evaluating this lives for days: opening chDB here would keep its
+        # threads and files each minute (orchestration/warehouse.py)
+        pending = warehouse.in_own_process(count_pending_requests)
     except (ClickHouseError, RuntimeError):
         # the holder may have taken the directory between the check and the open
         if warehouse.is_locked():
@@ -42,7 +49,7 @@ def evaluate_forget_requests(context: SensorEvaluationContext):
     if not pending:
         return SkipReason("no pending forget requests")
     # no run_key: a failed forget run is retried on the next tick while requests stay pending
-    return RunRequest(tags={"millimetric/forget_requests": str(len(pending))})
+    return RunRequest(tags={"millimetric/forget_requests": str(pending)})
 
 
 @sensor(job=forget_propagation_job, minimum_interval_seconds=60)
