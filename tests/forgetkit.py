@@ -37,7 +37,8 @@ def identify(project: str, device: str, at: dt.datetime, user: str, email: str) 
 
 def world() -> list[Event]:
     """p1: Ada browses on her laptop from an ad, signs up, buys; later logs in on her phone.
-    The laptop is shared: Bob identifies on it after Ada. A hostile id signs up too.
+    The laptop is shared: Bob identifies on it after Ada. A hostile id signs up too. Cy's
+    server sends all her events with her user_id, so the "server" device is hers alone.
     p2: the same strings 'ada' and 'laptop' belong to someone else entirely."""
     day = dt.timedelta(days=1)
     ad = "https://shop.example/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring"
@@ -67,6 +68,8 @@ def world() -> list[Event]:
         ),
         Event("p1", "tablet", T0 + 4 * day, referrer="https://www.google.com/"),
         identify("p1", "tablet", T0 + 4 * day + minutes(1), HOSTILE_ID, "h@forgetme.test"),
+        Event("p1", "server", T0 + 5 * day, "signup", "cy"),
+        Event("p1", "server", T0 + 5 * day + minutes(1), user_id="cy"),
         Event("p2", "laptop", T0, url=ad),
         identify("p2", "laptop", T0 + minutes(3), "ada", "other.ada@p2.test"),
         Event(

@@ -44,20 +44,33 @@ def rows_holding(project_id: str, key_type: str, key: str) -> dict[str, int]:
 
 
 def partitions_holding(project_id: str, key_type: str, key: str) -> int:
-    """(table, partition) pairs of the purged tables that hold this key: what a forget of it
-    may rewrite, counted before the forget."""
+    """(table, partition) pairs of the purged tables that a forget of this key may rewrite,
+    counted before the forget: those holding the key, and, in the tables that recompute or drop
+    the devices a forgotten person used, those holding such a device (a device of theirs is
+    one that sent their events or that identity_stitch links to them)."""
     total = 0
     with warehouse.connect() as client:
         for target in current_targets():
             columns = dict(target.columns_by_key_type)[key_type]
-            if not columns or not client.command(f"exists table {target.table}"):
+            touches_devices = target.reprocess_devices or target.drops_affected_devices
+            if not (columns or touches_devices) or not client.command(
+                f"exists table {target.table}"
+            ):
                 continue
-            held = " or ".join(f"`{c}` = {{k:String}}" for c in columns)
+            held = [f"`{c}` = {{k:String}}" for c in columns]
+            if touches_devices and key_type == "user_id":
+                held.append(
+                    "anonymous_id in (select anonymous_id from raw.events "
+                    "where project_id = {p:String} and user_id = {k:String} "
+                    "union distinct select anonymous_id from marts.identity_stitch "
+                    "where project_id = {p:String} and user_id = {k:String})"
+                )
             total += int(
                 client.command(
                     f"select count(distinct _partition_id) from {target.table} "
-                    f"where project_id = {{p:String}} and ({held})",
+                    f"where project_id = {{p:String}} and ({' or '.join(held)})",
                     parameters={"p": project_id, "k": key},
+                    settings={"apply_deleted_mask": 0},
                 )
             )
     return total
@@ -134,7 +147,7 @@ def test_forget_a_device(pipeline, query):
     # Ada keeps her phone; Bob, known only from the laptop, is gone
     assert query(
         "select user_id, device_count from marts.users where project_id = 'p1' order by user_id"
-    ) == [("ada", 1), (HOSTILE_ID, 1)]
+    ) == [("ada", 1), ("cy", 1), (HOSTILE_ID, 1)]
     assert query(
         "select count() from marts.sessions where project_id = 'p2' and anonymous_id = 'laptop'"
     ) == [(1,)]
@@ -170,8 +183,23 @@ def test_a_batch_with_unknown_and_hostile_ids_rewrites_each_partition_once(pipel
     assert query(
         "select count() from raw.events where user_id = {u:String}", {"u": HOSTILE_ID}
     ) == [(0,)]
-    assert query("select count(distinct user_id) from raw.events where project_id = 'p1'") == [(2,)]
+    assert query("select count(distinct user_id) from raw.events where project_id = 'p1'") == [(3,)]
     assert query("select count() from raw.events") == [(len(world()) - 1,)]
+    assert_equals_full_rebuild()
+
+
+def test_a_device_only_the_forgotten_person_used_leaves_the_device_tables(pipeline, query):
+    """Cy's server sent only her events. int_devices_bot_flagged has no user column, yet its
+    row for that device must go with her: a rebuild from what remains has no such device."""
+    device = "select count() from analytics.int_devices_bot_flagged where anonymous_id = 'server'"
+    assert query(device) == [(1,)]
+    forget("p1", user_id="cy")
+    pipeline["run"]("forget_propagation")
+    assert query(device) == [(0,)]
+    # the shared laptop and Ada's phone keep their rows
+    assert query(
+        "select count() from analytics.int_devices_bot_flagged where project_id = 'p1'"
+    ) == [(3,)]
     assert_equals_full_rebuild()
 
 

@@ -36,6 +36,8 @@ def purge(client: Client, target: PurgeTarget) -> Purged:
     if not client.command(f"exists table {table}"):
         return Purged()
     remove = key_condition(target)
+    if target.drops_affected_devices:
+        remove = f"({remove} or {device_condition()})"
     touch = f"({remove} or {device_condition()})" if target.reprocess_devices else remove
     # apply_deleted_mask = 0: rows hidden by an earlier lightweight delete are still bytes
     # on disk, so their partitions are rewritten too

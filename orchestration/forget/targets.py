@@ -40,6 +40,10 @@ class PurgeTarget:
     # its rows reveal which devices a person touched: purged last, so a crashed run can
     # still find them when it is repeated
     reveals_devices: bool = False
+    # every row of the batch's affected devices goes, not only rows holding a key: for derived
+    # per-device tables without a user column, whose row would outlive a device left with no
+    # events (the next build recomputes the devices that still have some)
+    drops_affected_devices: bool = False
 
     @property
     def columns_by_key_type(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -79,6 +83,7 @@ def model_targets(manifest: dict) -> list[PurgeTarget]:
                 device_columns=tuple(spec.get("device_columns", ())),
                 reprocess_devices=bool(spec.get("reprocess_devices", False)),
                 reveals_devices=bool(spec.get("reveals_devices", False)),
+                drops_affected_devices=bool(spec.get("drops_affected_devices", False)),
             )
         )
     return sorted(targets, key=lambda t: t.table)
