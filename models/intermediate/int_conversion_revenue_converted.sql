@@ -17,7 +17,7 @@
 with
 
 conversions as (
-    select * from {{ ref('conversions') }}
+    select * from {{ ref('int_conversions') }}
     where revenue is not null
 ),
 

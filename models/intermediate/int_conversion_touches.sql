@@ -9,7 +9,7 @@
 with
 
 conversions as (
-    select * from {{ ref('conversions') }}
+    select * from {{ ref('int_conversions') }}
 ),
 
 sessions as (

@@ -10,7 +10,7 @@
 with
 
 conversions as (
-    select * from {{ ref('conversions') }}
+    select * from {{ ref('int_conversions') }}
 ),
 
 touches as (

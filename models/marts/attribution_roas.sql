@@ -39,7 +39,7 @@ spend_under_every_model as (
         toNullable(toDecimal128(0, 6)) as revenue,
         spend_date as activity_date
     from spend
-    array join {{ var('millimetric__attribution_models') }} as model
+    array join {{ attribution_models() }} as model
 ),
 
 credited_revenue as (

@@ -14,7 +14,7 @@ sessions as (
 ),
 
 conversions as (
-    select * from {{ ref('conversions') }}
+    select * from {{ ref('int_conversions') }}
 ),
 
 converting_sessions as (

@@ -1,13 +1,14 @@
 -- the Dagster asset check belongs to attribution_credits
 {{ config(meta={'dagster': {'ref': {'name': 'attribution_credits'}}}) }}
--- Every conversion is credited under all six attribution models, and under each model its
--- credits sum to exactly 1. credit is Decimal(38, 18), so the comparison is exact: no tolerance.
+-- Every conversion is credited under every attribution model (attribution_models()), and under
+-- each model its credits sum to exactly 1. credit is Decimal(38, 18), so the comparison is
+-- exact: no tolerance.
 -- Returns one row per (conversion_id, model) that is missing, unexpected or does not sum to 1.
 
 with
 
 conversions as (
-    select conversion_id from {{ ref('conversions') }}
+    select conversion_id from {{ ref('int_conversions') }}
 ),
 
 credits as (
@@ -16,9 +17,7 @@ credits as (
 
 models as (
     select
-        arrayJoin([
-            'first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay'
-        ]) as model
+        arrayJoin({{ attribution_models() }}) as model
 ),
 
 expected as (
