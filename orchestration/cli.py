@@ -100,7 +100,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     with warehouse.connect() as client:
         summary = load_paths(client, args.paths, progress=progress)
     print(summary.render())
-    return 0
+    # a file that could not be read fails the command (scripts see it); rejected rows do not
+    return 0 if summary.ok else 1
 
 
 def cmd_query(args: argparse.Namespace) -> int:

@@ -921,6 +921,32 @@ def test_the_load_command_prints_no_traceback_for_what_files_contain(chdb_path, 
     assert "invalid_timestamp: 1" in output
 
 
+def test_the_load_command_fails_when_a_file_cannot_be_read_and_still_loads_the_others(
+    query, tmp_path
+):
+    missing = tmp_path / "missing.ndjson"
+    rejected_only = write(tmp_path / "bad.ndjson", ["not json"])
+    good = write(tmp_path / "good.ndjson", [event("exit-1")])
+
+    def millimetric_load(*paths: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", "load", *map(str, paths)],
+            capture_output=True,
+            text=True,
+            env=os.environ,
+            timeout=300,
+        )
+
+    failed = millimetric_load(missing, good)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert f"{missing}: no such file or directory" in failed.stdout
+    assert query("select count() from raw.events where event_id = 'exit-1'") == [(1,)]
+    # rejected rows are the normal course of a load, not a failure
+    rejections = millimetric_load(rejected_only)
+    assert rejections.returncode == 0, rejections.stdout + rejections.stderr
+    assert "1 rejected" in rejections.stdout
+
+
 # --- revenue the marts cannot read ------------------------------------------------------------
 
 
