@@ -112,6 +112,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
     from orchestration.build import build
     from orchestration.runs import RunStopped
 
@@ -119,6 +121,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build(full_refresh=args.full_refresh)
     except RunStopped as stopped:
         return report_stopped("build", stopped)
+    except DagsterDbtCliRuntimeError as failed:
+        # dagster-dbt's message names the failing models and tests and dbt's log; the Python
+        # stack under it says nothing about them
+        print(f"millimetric build: dbt failed. {failed}", file=sys.stderr)
+        return 1
     from orchestration.build_summary import build_summary
 
     print(build_summary())

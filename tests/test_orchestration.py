@@ -303,6 +303,27 @@ def test_cli_build_runs_nightly_build_and_prints_a_summary(chdb_path, dagster_ho
 
 
 @pytest.mark.slow
+def test_cli_build_says_which_model_failed_without_a_traceback(chdb_path, dagster_home, capsys):
+    write_generated(days=1, visitors=20, projects=1, seed=3)
+    # an incremental model whose table no longer matches it: dbt refuses to build on it
+    with warehouse.connect() as client:
+        client.command("create database if not exists analytics")
+        client.command(
+            "create table analytics.int_events_deduplicated (x String) engine = MergeTree "
+            "order by x"
+        )
+    capsys.readouterr()
+
+    assert main(["build"]) == 1
+
+    # the run's log lines come first; the command's own message ends the output
+    told = capsys.readouterr().err.split("millimetric build: dbt failed.")
+    assert len(told) == 2, told[-1][-3000:]
+    assert "int_events_deduplicated" in told[1]
+    assert "Traceback" not in told[1] and "Stack Trace" not in told[1], told[1]
+
+
+@pytest.mark.slow
 def test_cli_forget_propagates_and_verifies(chdb_path, dagster_home, query, capsys):
     write_generated(days=2, visitors=150, projects=1, seed=3)
     project_id, user_id = query(

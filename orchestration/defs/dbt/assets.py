@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 
+from clickhouse_connect.driver.exceptions import ClickHouseError
 from dagster import AssetExecutionContext, AssetMaterialization, Config, Output
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
@@ -80,7 +81,14 @@ def millimetric_dbt_models(
             context.log.info(f"dbt: {type(event).__name__} {getattr(event, 'asset_key', '')}")
     except DagsterDbtCliRuntimeError as error:
         failure = error
-    metadata = build_metadata(relations_by_asset(invocation.manifest, TRANSLATOR), started_at)
+    try:
+        metadata = build_metadata(relations_by_asset(invocation.manifest, TRANSLATOR), started_at)
+    except ClickHouseError:
+        if failure is None:
+            raise
+        # a model dbt failed on may not have the columns metadata reads: dbt's error is the
+        # one to report
+        metadata = {}
     for event in events:
         if isinstance(event, Output | AssetMaterialization):
             key = event.asset_key if isinstance(event, AssetMaterialization) else None
