@@ -1,6 +1,5 @@
 {{
     config(
-        partition_by='toMonday(occurred_at)',
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
         query_settings={'optimize_read_in_window_order': 1},
     )

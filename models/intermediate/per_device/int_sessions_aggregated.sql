@@ -1,6 +1,5 @@
 {{
     config(
-        partition_by='toStartOfMonth(started_at)',
         order_by='(project_id, anonymous_id, started_at)',
         query_settings={'optimize_aggregation_in_order': 1},
     )

@@ -1,7 +1,6 @@
 -- depends_on: {{ ref('channel_source_categories') }}
 {{
     config(
-        partition_by='toStartOfMonth(started_at)',
         order_by='(project_id, anonymous_id, started_at)',
     )
 }}
