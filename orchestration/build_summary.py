@@ -37,7 +37,8 @@ def build_summary() -> str:
         by_channel = (
             client.query(
                 """
-            select conversion_name, channel, round(sum(conversions), 2), round(sum(revenue), 2)
+            select conversion_name, channel, round(sum(conversions), 2),
+                if(countIf(revenue is null) > 0, null, round(sum(revenue), 2))
             from marts.attribution_daily
             where model = {model:String}
             group by conversion_name, channel
@@ -59,7 +60,7 @@ def build_summary() -> str:
     if by_channel:
         lines.append(f"Conversions by channel ({SUMMARY_MODEL} attribution):")
         lines += [
-            f"  {name:<10} {channel:<26} {credited:>12,.2f}   revenue {revenue:>14,.2f}"
+            f"  {name:<10} {channel:<26} {credited:>12,.2f}   revenue {_money(revenue):>14}"
             for name, channel, credited, revenue in by_channel
         ]
     if roas:

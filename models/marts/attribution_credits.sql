@@ -13,43 +13,12 @@ conversions as (
     select * from {{ ref('int_conversions') }}
 ),
 
-touch_credits as (
-    select * from {{ ref('int_conversion_touch_credits') }}
-),
-
 touch_revenue as (
-    -- revenue is shared out per touch, before the unpivot: the remainder windows then sort one
-    -- row per touch instead of one per (touch, model)
-    select
-        touch_credits.*,
-        conversions.user_id as user_id,
-        conversions.conversion_name as conversion_name,
-        conversions.converted_at as converted_at,
-        conversions.revenue as revenue,
-    {%- for model in attribution_models %}
-        toDecimal128(round(conversions.revenue * touch_credits.{{ model }}, 6), 6)
-            as {{ model }}_rounded_revenue
-        {{- "," if not loop.last }}
-    {%- endfor %}
-    from touch_credits
-    inner join conversions on touch_credits.conversion_id = conversions.conversion_id
+    select * from {{ ref('int_conversion_touch_revenue') }}
 ),
 
-revenue_credits as (
-    -- the last touch takes the rounding remainder here too: credited revenue adds up
-    select
-        *,
-    {%- for model in attribution_models %}
-        if(
-            is_last_touch,
-            revenue
-            - sum(if(is_last_touch, toDecimal128(0, 6), {{ model }}_rounded_revenue))
-                over (partition by conversion_id),
-            {{ model }}_rounded_revenue
-        ) as {{ model }}_revenue_credit
-        {{- "," if not loop.last }}
-    {%- endfor %}
-    from touch_revenue
+reporting_revenues as (
+    select * from {{ ref('int_conversion_revenue_converted') }}
 ),
 
 credited_touches as (
@@ -66,12 +35,18 @@ credited_touches as (
         campaign,
         toDecimal128(model_credit.2, 18) as credit,
         model_credit.3 as revenue_credit,
+        model_credit.4 as reporting_revenue_credit,
         toNullable(touch_started_at) as touch_started_at,
         converted_at
-    from revenue_credits
+    from touch_revenue
     array join [
         {%- for model in attribution_models %}
-            ('{{ model }}', {{ model }}, {{ model }}_revenue_credit)
+            (
+                '{{ model }}',
+                {{ model }},
+                {{ model }}_revenue_credit,
+                {{ model }}_reporting_revenue_credit
+            )
             {{- "," if not loop.last }}
         {%- endfor %}
     ] as model_credit
@@ -80,23 +55,28 @@ credited_touches as (
 unassigned as (
     -- a conversion without any touch in the window is credited in full to Unassigned
     select
-        conversion_id,
-        project_id,
-        user_id,
+        conversions.conversion_id as conversion_id,
+        conversions.project_id as project_id,
+        conversions.user_id as user_id,
         cast(null as Nullable(String)) as session_id,
-        conversion_name,
+        conversions.conversion_name as conversion_name,
         model,
         'Unassigned' as channel,
         '' as source,
         '' as medium,
         '' as campaign,
         toDecimal128(1, 18) as credit,
-        revenue as revenue_credit,
+        conversions.revenue as revenue_credit,
+        reporting_revenues.reporting_revenue as reporting_revenue_credit,
         cast(null as Nullable(Datetime64(3, 'UTC'))) as touch_started_at,
-        converted_at
+        conversions.converted_at as converted_at
     from conversions
+    left join reporting_revenues
+        on
+            conversions.project_id = reporting_revenues.project_id
+            and conversions.conversion_id = reporting_revenues.conversion_id
     array join {{ attribution_models }} as model
-    where conversion_id not in (select conversion_id from touch_credits)
+    where conversions.conversion_id not in (select conversion_id from touch_revenue)
 ),
 
 final as (

@@ -21,10 +21,6 @@ credits as (
     )
 ),
 
-revenue_rates as (
-    select * from {{ ref('int_conversion_revenue_converted') }}
-),
-
 spend_under_every_model as (
     -- a model shares out the credit, not the cost: each shows the whole spend
     select
@@ -44,8 +40,8 @@ spend_under_every_model as (
 
 credited_revenue as (
     -- credit lands on the day its session started, as Google Ads reports by click date; a
-    -- conversion without touches (Unassigned) on the day it converted. Revenue credit is in
-    -- the conversion's currency until it is converted at the conversion's rate.
+    -- conversion without touches (Unassigned) on the day it converted. Revenue in the
+    -- reporting currency (attribution_credits shares out each conversion's converted revenue).
     select
         credits.project_id as project_id,
         credits.model as model,
@@ -58,14 +54,10 @@ credited_revenue as (
         if(
             credits.revenue_credit is null,
             toDecimal128(0, 6),
-            toDecimal128(round(credits.revenue_credit * revenue_rates.exchange_rate, 6), 6)
+            credits.reporting_revenue_credit
         ) as revenue,
         toDate(coalesce(credits.touch_started_at, credits.converted_at)) as activity_date
     from credits
-    left join revenue_rates
-        on
-            credits.project_id = revenue_rates.project_id
-            and credits.conversion_id = revenue_rates.conversion_id
 ),
 
 daily_rows as (

@@ -38,7 +38,7 @@ session_metrics as (
         -- whole milliseconds add up exactly, in any order (a Float64 sum would not)
         sum(dateDiff('millisecond', started_at, ended_at)) as duration_milliseconds,
         toUInt64(0) as conversion_count,
-        toDecimal128(0, 6) as revenue,
+        toNullable(toDecimal128(0, 6)) as revenue,
         toDate(started_at) as session_date
     from sessions
     group by project_id, session_date, channel, source, medium, campaign, entry_path
@@ -56,6 +56,7 @@ credited_sessions as (
         credits.campaign as campaign,
         coalesce(sessions.entry_path, '') as entry_path,
         credits.revenue_credit as revenue_credit,
+        credits.reporting_revenue_credit as reporting_revenue_credit,
         toDate(coalesce(sessions.started_at, credits.converted_at)) as session_date
     from credits
     left join sessions
@@ -81,7 +82,12 @@ credited_conversions as (
         toUInt64(0) as pageview_count,
         toInt64(0) as duration_milliseconds,
         count() as conversion_count,
-        toDecimal128(sum(coalesce(revenue_credit, 0)), 6) as revenue,
+        -- in the reporting currency; unknown, not smaller, when a currency has no rate
+        if(
+            countIf(revenue_credit is not null and reporting_revenue_credit is null) > 0,
+            null,
+            toDecimal128(sum(coalesce(reporting_revenue_credit, 0)), 6)
+        ) as revenue,
         session_date
     from credited_sessions
     group by project_id, session_date, channel, source, medium, campaign, entry_path
@@ -116,7 +122,7 @@ final as (
             sum(duration_milliseconds) / 1000 / sum(session_count)
         ) as average_session_duration_seconds,
         sum(conversion_count) as conversion_count,
-        sum(revenue) as revenue,
+        if(countIf(revenue is null) > 0, null, sum(revenue)) as revenue,
         session_date
     from daily_rows
     group by project_id, session_date, channel, source, medium, campaign, entry_path

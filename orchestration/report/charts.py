@@ -95,7 +95,9 @@ def attribution_comparison(data: ReportData) -> go.Figure:
     for name, model, channel, conversions, revenue in data.attribution:
         cells[(name, model, channel)] += float(conversions)
         if name == "purchase":
-            cells[("revenue", model, channel)] += float(revenue)
+            # revenue in a currency without a rate is unknown: no bar rather than a short one
+            known = float("nan") if revenue is None else float(revenue)
+            cells[("revenue", model, channel)] += known
     channels = _by_total(data.attribution, 2, 3)[::-1]  # horizontal bars draw bottom-up
     panels = (("signup", "Signups"), ("purchase", "Purchases"), ("revenue", "Revenue"))
     fig = make_subplots(

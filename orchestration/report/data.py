@@ -120,7 +120,7 @@ def _totals(client: Client, period: Period) -> dict:
     conversions = _rows(
         client,
         f"""
-        select conversion_name, count(), sum(coalesce(revenue, 0))
+        select conversion_name, count()
         from {MARTS}.conversions
         where project_id = {{project:String}}
             and toDate(converted_at) between {{start:Date}} and {{end:Date}}
@@ -128,11 +128,24 @@ def _totals(client: Client, period: Period) -> dict:
         """,
         period,
     )
-    by_name = {name: (count, revenue) for name, count, revenue in conversions}
-    totals["signups"] = by_name.get("signup", (0, 0))[0]
-    totals["purchases"] = by_name.get("purchase", (0, 0))[0]
-    totals["conversions"] = sum(count for count, _ in by_name.values())
-    totals["revenue"] = sum((revenue for _, revenue in by_name.values()), Decimal(0))
+    by_name = dict(conversions)
+    totals["signups"] = by_name.get("signup", 0)
+    totals["purchases"] = by_name.get("purchase", 0)
+    totals["conversions"] = sum(by_name.values())
+    # in the reporting currency: under any one model the credits add up to each conversion's
+    # revenue, so one model's daily sums are the conversions' (amounts in several currencies
+    # are never added as they are; one without a rate makes the total unknown)
+    [(totals["revenue"],)] = _rows(
+        client,
+        f"""
+        select if(countIf(revenue is null) > 0, null, sum(revenue))
+        from {MARTS}.attribution_daily
+        where project_id = {{project:String}}
+            and model = 'last_non_direct'
+            and conversion_date between {{start:Date}} and {{end:Date}}
+        """,
+        period,
+    )
     [(people, devices)] = _rows(
         client,
         f"""
@@ -222,7 +235,8 @@ def report_data(client: Client, period: Period) -> ReportData:
     data.attribution = _rows(
         client,
         f"""
-        select conversion_name, model, channel, sum(conversions), sum(revenue)
+        select conversion_name, model, channel, sum(conversions),
+            if(countIf(revenue is null) > 0, null, sum(revenue))
         from {MARTS}.attribution_daily
         where project_id = {{project:String}}
             and conversion_date between {{start:Date}} and {{end:Date}}
@@ -239,7 +253,8 @@ def report_data(client: Client, period: Period) -> ReportData:
             client,
             f"""
             select {column}, argMax(channel, session_count), sum(session_count) as sessions,
-                sum(conversion_count), sum(revenue), sum(bounce_count)
+                sum(conversion_count), if(countIf(revenue is null) > 0, null, sum(revenue)),
+                sum(bounce_count)
             {WEB_DAILY_IN_PERIOD} and {column} not in {exclude}
             group by {column}
             having sessions > 0

@@ -191,16 +191,20 @@ def _traffic(data: ReportData, days: list[dt.date]) -> str:
 
 
 def _attribution_table(data: ReportData, table_id: str, title: str, name: str, revenue: bool):
-    cells: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    # None: revenue in a currency without an exchange rate, unknown rather than smaller
+    cells: dict[tuple[str, str], Decimal | None] = defaultdict(Decimal)
     for conversion_name, model, channel, conversions, credited in data.attribution:
         if conversion_name == name:
-            cells[(channel, model)] += credited if revenue else conversions
-    channels = sorted({c for c, _ in cells}, key=lambda c: (-sum(cells[(c, m)] for m in MODELS), c))
+            value, total = credited if revenue else conversions, cells[(channel, model)]
+            cells[(channel, model)] = None if value is None or total is None else total + value
+    channels = sorted(
+        {c for c, _ in cells}, key=lambda c: (-sum(cells[(c, m)] or 0 for m in MODELS), c)
+    )
     head = "".join(f"<th>{_e(charts.MODEL_LABELS[m])}</th>" for m in MODELS)
     rows = []
     for channel in channels:
         values = [cells.get((channel, m), Decimal(0)) for m in MODELS]
-        best = max(values)
+        best = max((v for v in values if v is not None), default=None)
         tds = "".join(
             _cell(v, _money(v) if revenue else f"{float(v):,.1f}", "best" if v == best else "")
             for v in values

@@ -1,0 +1,102 @@
+{{
+    config(
+        engine='MergeTree',
+        order_by='(project_id, conversion_id, touch_number)',
+    )
+}}
+-- sort key: attribution_credits unpivots one conversion's touches at a time
+{%- set attribution_models = attribution_models() %}
+{%- set amounts = ['revenue', 'reporting_revenue'] %}
+
+with
+
+conversions as (
+    select * from {{ ref('int_conversions') }}
+),
+
+touch_credits as (
+    select * from {{ ref('int_conversion_touch_credits') }}
+),
+
+reporting_revenues as (
+    -- conversions with a revenue, converted at the rate of their day (NULL without one)
+    select * from {{ ref('int_conversion_revenue_converted') }}
+),
+
+touch_revenue as (
+    -- revenue is shared out per touch, before the unpivot: the remainder windows then sort one
+    -- row per touch instead of one per (touch, model). The conversion's own currency and the
+    -- reporting currency are shared out alike
+    select
+        touch_credits.project_id as project_id,
+        touch_credits.conversion_id as conversion_id,
+        touch_credits.session_id as session_id,
+        touch_credits.channel as channel,
+        touch_credits.source as source,
+        touch_credits.medium as medium,
+        touch_credits.campaign as campaign,
+        touch_credits.touch_number as touch_number,
+        touch_credits.is_last_touch as is_last_touch,
+        touch_credits.touch_started_at as touch_started_at,
+        {%- for model in attribution_models %}
+            touch_credits.{{ model }} as {{ model }},
+        {%- endfor %}
+        conversions.user_id as user_id,
+        conversions.conversion_name as conversion_name,
+        conversions.converted_at as converted_at,
+        conversions.revenue as revenue,
+        reporting_revenues.reporting_revenue as reporting_revenue
+    from touch_credits
+    inner join conversions on touch_credits.conversion_id = conversions.conversion_id
+    left join reporting_revenues
+        on
+            touch_credits.project_id = reporting_revenues.project_id
+            and touch_credits.conversion_id = reporting_revenues.conversion_id
+),
+
+rounded_shares as (
+    select
+        {%- for amount in amounts %}
+            {%- for model in attribution_models %}
+                toDecimal128(round({{ amount }} * {{ model }}, 6), 6)
+                    as {{ model }}_rounded_{{ amount }},
+            {%- endfor %}
+        {%- endfor %}
+        touch_revenue.*
+    from touch_revenue
+),
+
+final as (
+    -- the last touch takes the rounding remainder: credited revenue adds up, per conversion
+    -- and model, to the revenue in either currency
+    select
+        {%- for amount in amounts %}
+            {%- for model in attribution_models %}
+                if(
+                    is_last_touch,
+                    {{ amount }}
+                    - sum(if(is_last_touch, toDecimal128(0, 6), {{ model }}_rounded_{{ amount }}))
+                        over (partition by conversion_id),
+                    {{ model }}_rounded_{{ amount }}
+                ) as {{ model }}_{{ amount }}_credit,
+            {%- endfor %}
+        {%- endfor %}
+        {%- for model in attribution_models %}
+            {{ model }},
+        {%- endfor %}
+        project_id,
+        conversion_id,
+        user_id,
+        session_id,
+        conversion_name,
+        channel,
+        source,
+        medium,
+        campaign,
+        touch_number,
+        touch_started_at,
+        converted_at
+    from rounded_shares
+)
+
+select * from final
