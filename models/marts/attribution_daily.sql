@@ -22,13 +22,8 @@ final as (
         medium,
         campaign,
         sum(credit) as conversions,
-        -- in the reporting currency: amounts in different currencies are never added. An
-        -- amount whose currency has no rate that day leaves the sum unknown, not smaller
-        if(
-            countIf(revenue_credit is not null and reporting_revenue_credit is null) > 0,
-            null,
-            sum(coalesce(reporting_revenue_credit, 0))
-        ) as revenue,
+        -- in the reporting currency: amounts in different currencies are never added
+        {{ known_sum(credited_reporting_revenue()) }} as revenue,
         toDate(converted_at) as conversion_date
     from credits
     group by project_id, conversion_date, conversion_name, model, channel, source, medium, campaign

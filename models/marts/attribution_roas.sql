@@ -51,11 +51,7 @@ credited_revenue as (
         credits.campaign as campaign,
         toNullable(toDecimal128(0, 6)) as spend,
         credits.credit as conversions,
-        if(
-            credits.revenue_credit is null,
-            toDecimal128(0, 6),
-            credits.reporting_revenue_credit
-        ) as revenue,
+        {{ credited_reporting_revenue() }} as revenue,
         toDate(coalesce(credits.touch_started_at, credits.converted_at)) as activity_date
     from credits
 ),
@@ -75,9 +71,9 @@ totals as (
         source,
         medium,
         campaign,
-        if(countIf(spend is null) > 0, null, sum(spend)) as total_spend,
+        {{ known_sum('spend') }} as total_spend,
         sum(conversions) as total_conversions,
-        if(countIf(revenue is null) > 0, null, sum(revenue)) as total_revenue,
+        {{ known_sum('revenue') }} as total_revenue,
         activity_date
     from daily_rows
     group by project_id, activity_date, model, channel, source, medium, campaign

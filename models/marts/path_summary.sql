@@ -44,7 +44,7 @@ totals as (
         channel_path,
         sum(conversions) as conversion_count,
         sum(non_conversions) as non_conversion_count,
-        if(countIf(path_revenue is null) > 0, null, sum(path_revenue)) as total_revenue
+        {{ known_sum('path_revenue') }} as total_revenue
     from path_rows
     group by project_id, conversion_name, channel_path
 ),

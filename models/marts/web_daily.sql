@@ -55,8 +55,7 @@ credited_sessions as (
         credits.medium as medium,
         credits.campaign as campaign,
         coalesce(sessions.entry_path, '') as entry_path,
-        credits.revenue_credit as revenue_credit,
-        credits.reporting_revenue_credit as reporting_revenue_credit,
+        {{ credited_reporting_revenue() }} as revenue,
         toDate(coalesce(sessions.started_at, credits.converted_at)) as session_date
     from credits
     left join sessions
@@ -82,12 +81,8 @@ credited_conversions as (
         toUInt64(0) as pageview_count,
         toInt64(0) as duration_milliseconds,
         count() as conversion_count,
-        -- in the reporting currency; unknown, not smaller, when a currency has no rate
-        if(
-            countIf(revenue_credit is not null and reporting_revenue_credit is null) > 0,
-            null,
-            toDecimal128(sum(coalesce(reporting_revenue_credit, 0)), 6)
-        ) as revenue,
+        -- in the reporting currency: amounts in different currencies are never added
+        toDecimal128({{ known_sum('revenue') }}, 6) as revenue,
         session_date
     from credited_sessions
     group by project_id, session_date, channel, source, medium, campaign, entry_path
@@ -122,7 +117,7 @@ final as (
             sum(duration_milliseconds) / 1000 / sum(session_count)
         ) as average_session_duration_seconds,
         sum(conversion_count) as conversion_count,
-        if(countIf(revenue is null) > 0, null, sum(revenue)) as revenue,
+        {{ known_sum('revenue') }} as revenue,
         session_date
     from daily_rows
     group by project_id, session_date, channel, source, medium, campaign, entry_path
