@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from orchestration import settings, warehouse
+from orchestration.report.data import known_sum
 
 SUMMARY_MODEL = "last_non_direct"
 
 # Float division: ClickHouse raises on a Decimal divided by zero, and spend can be zero.
-ROAS_BY_CHANNEL = """
+ROAS_BY_CHANNEL = f"""
     select
         channel,
         any(reporting_currency) as currency,
-        if(countIf(spend is null) > 0, null, sum(spend)) as channel_spend,
+        {known_sum("spend")} as channel_spend,
         sum(conversions) as channel_conversions,
-        if(countIf(revenue is null) > 0, null, sum(revenue)) as channel_revenue,
+        {known_sum("revenue")} as channel_revenue,
         toFloat64(channel_revenue) / nullIf(toFloat64(channel_spend), 0) as channel_roas
     from marts.attribution_roas
-    where model = {model:String}
+    where model = {{model:String}}
     group by channel
     order by channel_spend desc, channel_revenue desc
 """
@@ -36,11 +37,11 @@ def build_summary() -> str:
         ).result_rows
         by_channel = (
             client.query(
-                """
+                f"""
             select conversion_name, channel, round(sum(conversions), 2),
-                if(countIf(revenue is null) > 0, null, round(sum(revenue), 2))
+                round({known_sum("revenue")}, 2)
             from marts.attribution_daily
-            where model = {model:String}
+            where model = {{model:String}}
             group by conversion_name, channel
             order by conversion_name, sum(conversions) desc
             """,

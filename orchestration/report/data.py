@@ -18,6 +18,12 @@ MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "position_ba
 TOP = 10
 
 
+def known_sum(amount: str) -> str:
+    """SQL for the sum of a reporting-currency column, NULL when any amount is: one without an
+    exchange rate makes the sum unknown, never smaller (as the dbt macro known_sum does)."""
+    return f"if(countIf({amount} is null) > 0, null, sum({amount}))"
+
+
 class ReportError(ValueError):
     """Bad input (unknown project, empty period...); the message is meant for the user as is."""
 
@@ -138,7 +144,7 @@ def _totals(client: Client, period: Period) -> dict:
     [(totals["revenue"],)] = _rows(
         client,
         f"""
-        select if(countIf(revenue is null) > 0, null, sum(revenue))
+        select {known_sum("revenue")}
         from {MARTS}.attribution_daily
         where project_id = {{project:String}}
             and model = 'last_non_direct'
@@ -236,7 +242,7 @@ def report_data(client: Client, period: Period) -> ReportData:
         client,
         f"""
         select conversion_name, model, channel, sum(conversions),
-            if(countIf(revenue is null) > 0, null, sum(revenue))
+            {known_sum("revenue")}
         from {MARTS}.attribution_daily
         where project_id = {{project:String}}
             and conversion_date between {{start:Date}} and {{end:Date}}
@@ -253,7 +259,7 @@ def report_data(client: Client, period: Period) -> ReportData:
             client,
             f"""
             select {column}, argMax(channel, session_count), sum(session_count) as sessions,
-                sum(conversion_count), if(countIf(revenue is null) > 0, null, sum(revenue)),
+                sum(conversion_count), {known_sum("revenue")},
                 sum(bounce_count)
             {WEB_DAILY_IN_PERIOD} and {column} not in {exclude}
             group by {column}
