@@ -242,3 +242,37 @@ def test_late_event_bridges_two_sessions(chdb_path, query):
     incremental = snapshot()
     run_dbt(["run", "--full-refresh"], quiet=True)
     assert_same_tables(incremental, snapshot())
+
+
+def test_a_signup_moving_to_another_device_updates_the_unchanged_device(chdb_path, query):
+    """A user's first identify, hence the signup, is on the laptop until an older identify from
+    the phone is stored: the laptop's session loses its conversion, and the engagement that came
+    with it, though the laptop sent nothing new."""
+    insert_events([Event("p1", "laptop", T0 + dt.timedelta(days=1), "$identify", "ada")])
+    run_dbt(["seed"], quiet=True)
+    run_dbt(["run"], quiet=True)
+    engagement = "select anonymous_id, has_conversion, is_engaged from marts.sessions order by 1"
+    assert query(engagement) == [("laptop", 1, 1)]
+
+    insert_events([Event("p1", "phone", T0, "$identify", "ada", received_at=T0 + minutes(1))])
+    run_dbt(["run"], quiet=True)
+    assert query(engagement) == [("laptop", 0, 0), ("phone", 1, 1)]
+    incremental = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(incremental, snapshot())
+
+
+def test_a_sessions_mart_from_an_older_release_asks_for_a_full_refresh(chdb_path):
+    """The incremental sessions mart reads has_conversion back; a table built before that
+    column existed stops the build with what to do, not with the engine's unknown identifier."""
+    insert_events([Event("p1", "laptop", T0)])
+    run_dbt(["seed"], quiet=True)
+    run_dbt(["run"], quiet=True)
+    with warehouse.connect() as client:
+        client.command("alter table marts.sessions drop column has_conversion")
+
+    failed = run_dbt(["run", "--select", "sessions"], check=False, quiet=True)
+    assert failed.returncode == 1
+    assert "lacks has_conversion" in failed.stdout
+    assert "millimetric build --full-refresh" in failed.stdout
+    run_dbt(["run", "--select", "sessions", "--full-refresh"], quiet=True)

@@ -1,5 +1,5 @@
 {#- The post-hook of every device-grain model (models/intermediate/per_device/, set in
-    dbt_project.yml): delete the rows of the devices int_devices_bot_flagged flags as
+    dbt_project.yml, and the sessions mart): delete the rows of the devices int_devices_bot_flagged flags as
     machine-like. int_events_sessionized reads int_events_deduplicated, bots included, so a bot
     device's rows are written, then deleted here before the next model reads them. Deleting,
     rather than filtering the input, also removes what a device left before its newest events

@@ -1,17 +1,22 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='project_id, anonymous_id',
+        on_schema_change='fail',
         engine='MergeTree',
         partition_by='toStartOfMonth(started_at)',
         order_by='(project_id, started_at, anonymous_id)',
+        post_hook="{{ delete_bot_devices() }}",
     )
 }}
 -- sort key: BI filters sessions by project and time range
+-- a device is the unit of recomputation, as in the device-grain models it reads: an incremental
+-- run replaces the devices that changed, and the devices whose sessions gained or lost a
+-- conversion without a change of their own (a user's first signup moving to another device).
+-- Bot devices leave by the post-hook, as in those models (docs/incremental.md)
 
 with
-
-sessions as (
-    select * from {{ ref('int_sessions_classified') }}
-),
 
 conversions as (
     select * from {{ ref('int_conversions') }}
@@ -22,6 +27,30 @@ converting_sessions as (
         project_id,
         session_id
     from conversions
+),
+
+sessions as (
+    select * from {{ ref('int_sessions_classified') }}
+    {% if is_incremental() %}
+        {{ require_stored_columns(['has_conversion', 'deduplicated_at']) }}
+        where (project_id, anonymous_id) in (
+            select
+                project_id,
+                anonymous_id
+            from {{ ref('int_sessions_classified') }}
+            where deduplicated_at > (select max(deduplicated_at) from {{ this }})
+
+            union distinct
+
+            select
+                project_id,
+                anonymous_id
+            from {{ this }}
+            where
+                has_conversion
+                != ((project_id, session_id) in (select * from converting_sessions))
+        )
+    {% endif %}
 ),
 
 final as (
@@ -45,12 +74,14 @@ final as (
         sessions.pageview_count as pageview_count,
         sessions.duration_seconds as duration_seconds,
         sessions.pageview_count = 1 as is_bounce,
+        converting_sessions.session_id is not null as has_conversion,
         -- GA4's engaged session
         sessions.duration_seconds > {{ var('millimetric__engaged_session_min_seconds') }}
         or sessions.pageview_count >= 2
-        or converting_sessions.session_id is not null as is_engaged,
+        or has_conversion as is_engaged,
         sessions.started_at as started_at,
-        sessions.ended_at as ended_at
+        sessions.ended_at as ended_at,
+        sessions.deduplicated_at as deduplicated_at
     from sessions
     left join converting_sessions
         on
