@@ -46,10 +46,12 @@ EVENTS_PER_VISITOR = 9.4  # docs/generator.md: ~9.4 events per visitor over 30 d
 # sessionization step, so it is reported but left out of the comparison.
 SESSIONS_PATH = ("int_events_deduplicated", "int_events_sessionized", "int_sessions_aggregated")
 
-TARGET_FULL_BUILD_SECONDS = 120.0
+# docs/benchmarks.md, "Targets"
+TARGET_FULL_BUILD_COPY_FLOORS = 4.0
 TARGET_DUCKDB_SPEEDUP = 2.0
-TARGET_INCREMENTAL_SHARE = 0.15
-TARGET_PEAK_MEMORY_GB = 6.0
+TARGET_INCREMENTAL_SHARE = 0.10
+TARGET_PEAK_MEMORY_GB = 4.0
+TARGET_HISTORY_SCALING = 1.25
 
 # The reference: dedup by (project_id, event_id) keeping the first delivery, then per device in
 # (timestamp, event_id) order a gap strictly longer than 30 minutes starts a chain, and one row
@@ -306,14 +308,22 @@ def write_initial(traffic: Any, initial_events: Any) -> float:
 
 
 def age_stored_history() -> None:
-    """Back-date the stored events' inserted_at by a day (untimed). A nightly build finds the
-    earlier loads hours old; written minutes before the build, every event would fall inside
-    `millimetric__insert_commit_margin_seconds` and be re-checked as if just stored."""
+    """Spread the stored events' inserted_at over the history (untimed), as the API stores each
+    event when it receives it: inserted_at = received_at, shifted so that the newest is a day
+    old. Loaded in one burst, every stored event would be within
+    `millimetric__insert_commit_margin_seconds` of the newest and be re-checked by the nightly
+    build as if just stored; in production that margin holds the last minutes' events only."""
     from orchestration import warehouse
 
     with warehouse.connect() as client:
+        shift_ms = client.query(
+            "select dateDiff('millisecond', max(received_at), now64(3) - toIntervalDay(1))"
+            " from raw.events"
+        ).result_rows[0][0]
         client.command(
-            "alter table raw.events update inserted_at = inserted_at - toIntervalDay(1) where true",
+            "alter table raw.events update inserted_at = received_at"
+            " + toIntervalMillisecond({shift:Int64}) where true",
+            parameters={"shift": shift_ms},
             settings={"mutations_sync": 2},
         )
 
@@ -486,6 +496,7 @@ def build_report(facts: dict[str, Any]) -> str:
     sessions_path = sum(full_models.get(name, 0.0) for name in SESSIONS_PATH)
     speedup = reference.seconds / sessions_path if sessions_path else float("inf")
     incremental_share = incremental.wall_seconds / full.wall_seconds
+    full_floors = full.wall_seconds / facts["copy_floor_seconds"]
     dbt_peak = max(run.peak_rss_bytes for run in (seed_run, full, incremental))
 
     lines = [
@@ -572,16 +583,17 @@ def build_report(facts: dict[str, Any]) -> str:
         "",
         "| target | measured | result |",
         "|---|---|---|",
-        f"| full build < {TARGET_FULL_BUILD_SECONDS:.0f} s (`dbt run` wall clock, "
-        f"{facts['initial_events']:,} events) | {full.wall_seconds:.1f} s | "
-        f"{status(full.wall_seconds < TARGET_FULL_BUILD_SECONDS)} |",
+        f"| full build <= {TARGET_FULL_BUILD_COPY_FLOORS:.0f}x the copy floor (`dbt run` wall "
+        f"clock, {facts['initial_events']:,} events) | {full.wall_seconds:.1f} s = "
+        f"{full_floors:.1f}x {facts['copy_floor_seconds']:.1f} s | "
+        f"{status(full_floors <= TARGET_FULL_BUILD_COPY_FLOORS)} |",
         f"| sessions path >= {TARGET_DUCKDB_SPEEDUP:.0f}x faster than DuckDB | "
         f"{speedup:.2f}x | {status(speedup >= TARGET_DUCKDB_SPEEDUP)} |",
         f"| one-day incremental <= {TARGET_INCREMENTAL_SHARE:.0%} of full (`dbt run` wall "
         f"clocks) | {incremental_share:.1%} | "
         f"{status(incremental_share <= TARGET_INCREMENTAL_SHARE)} |",
-        f"| peak memory < {TARGET_PEAK_MEMORY_GB:.0f} GB (max dbt subprocess RSS: seed, full, "
-        f"incremental) | {gb(dbt_peak)} | {status(dbt_peak < TARGET_PEAK_MEMORY_GB * 1e9)} |",
+        f"| peak memory <= {TARGET_PEAK_MEMORY_GB:.0f} GB (max dbt subprocess RSS: seed, full, "
+        f"incremental) | {gb(dbt_peak)} | {status(dbt_peak <= TARGET_PEAK_MEMORY_GB * 1e9)} |",
         "",
     ]
     if facts["events"] < 10_000_000:
@@ -626,12 +638,18 @@ def history_scaling(args: argparse.Namespace, out: Path) -> None:
         f"| vs {base_days} days |",
         "|---|---|---|---|---|---|",
     ]
+    worst = max(seconds / events for _, events, _, seconds in rows) / base_per_event
     for days, events, full_seconds, seconds in rows:
         per_event = seconds / events
         lines.append(
             f"| {days} days | {events:,} | {full_seconds:.1f} s | {seconds:.1f} s "
             f"| {per_event * 1000:.3f} | {per_event / base_per_event:.2f}× |"
         )
+    lines += [
+        "",
+        f"Target: per new event, at most {TARGET_HISTORY_SCALING}x the cost at {base_days} days "
+        f"of history: {worst:.2f}x, {status(worst <= TARGET_HISTORY_SCALING)}.",
+    ]
     report = "\n".join(lines)
     (out / "history.md").write_text(report + "\n")
     print(report)

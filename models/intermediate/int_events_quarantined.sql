@@ -17,12 +17,14 @@ events as (
         quarantine_reason != ''
         and {{ inserted_since_last_run() }}
         {% if is_incremental() %}
+            -- only rows stored within the margin can be read again, so only those are checked
             and (project_id, event_id, received_at) not in (
                 select
                     project_id,
                     event_id,
                     received_at
                 from {{ this }}
+                where {{ inserted_since_last_run() }}
             )
         {% endif %}
 ),
@@ -36,12 +38,14 @@ conversion_events as (
         -- are within the margin, so the next build still finds them
         and {{ inserted_since_last_run() }}
         {% if is_incremental() %}
+            -- only rows stored within the margin can be read again, so only those are checked
             and (project_id, event_id, received_at) not in (
                 select
                     project_id,
                     event_id,
                     received_at
                 from {{ this }}
+                where {{ inserted_since_last_run() }}
             )
         {% endif %}
 ),
@@ -92,7 +96,16 @@ machine_like as (
                     event_id,
                     received_at
                 from {{ this }}
-                where quarantine_reason = 'bot_event_rate'
+                where
+                    quarantine_reason = 'bot_event_rate'
+                    -- the sort key's prefix: only the bot devices' parts are read
+                    and (project_id, anonymous_id) in (
+                        select
+                            project_id,
+                            anonymous_id
+                        from {{ ref('int_devices_bot_flagged') }}
+                        where is_bot
+                    )
             )
         {% endif %}
 ),
