@@ -83,7 +83,8 @@ final as (
         or has_conversion as is_engaged,
         sessions.started_at as started_at,
         sessions.ended_at as ended_at,
-        sessions.deduplicated_at as deduplicated_at
+        -- typed UTC like every other time in the marts, so that exports keep the zone
+        toTimeZone(sessions.deduplicated_at, 'UTC') as deduplicated_at
     from sessions
     left join converting_sessions
         on
