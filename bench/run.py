@@ -527,6 +527,8 @@ def build_report(facts: dict[str, Any]) -> str:
         f"- generate: {facts['generate_seconds']:.1f} s",
         f"- write truth + initial events to raw.events: {facts['write_initial_seconds']:.1f} s",
         f"- append last-day events: {facts['append_seconds']:.1f} s",
+        f"- wait for background merges to stop before the incremental build: "
+        f"{facts['settle_seconds']:.0f} s",
         f"- `{seed_run.command}`: {seed_run.wall_seconds:.1f} s wall",
         "",
         "## dbt run: full build vs one-day incremental (seconds, from run_results.json)",

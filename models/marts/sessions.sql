@@ -18,6 +18,15 @@
 -- conversion without a change of their own (a user's first signup moving to another device).
 -- Bot devices leave by the post-hook, as in those models (docs/incremental.md)
 
+{#- devices whose stored sessions gained or lost a conversion; read on incremental runs only -#}
+{% set devices_whose_conversions_moved %}
+    select
+        project_id,
+        anonymous_id
+    from {{ this }}
+    where has_conversion != ((project_id, session_id) in (select * from converting_sessions))
+{% endset %}
+
 with
 
 conversions as (
@@ -33,26 +42,10 @@ converting_sessions as (
 
 sessions as (
     select * from {{ ref('int_sessions_classified') }}
-    {% if is_incremental() %}
-        {{ require_stored_columns(['has_conversion', 'deduplicated_at']) }}
-        where (project_id, anonymous_id) in (
-            select
-                project_id,
-                anonymous_id
-            from {{ ref('int_sessions_classified') }}
-            where deduplicated_at > (select max(deduplicated_at) from {{ this }})
-
-            union distinct
-
-            select
-                project_id,
-                anonymous_id
-            from {{ this }}
-            where
-                has_conversion
-                != ((project_id, session_id) in (select * from converting_sessions))
-        )
-    {% endif %}
+    {{ require_stored_columns(['has_conversion', 'deduplicated_at']) }}
+    {{ device_changed_since_last_run(
+        ref('int_sessions_classified'), also_devices=devices_whose_conversions_moved
+    ) }}
 ),
 
 final as (
