@@ -133,7 +133,7 @@ def test_verification_counts_each_row_once_per_key_within_its_project(pipeline, 
         "select count() from raw.events where project_id = 'p1' and anonymous_id = 'laptop'"
     )
     assert n > 0 and counts["r-laptop"]["raw.events"] == n
-    assert "marts.attribution_credits" not in counts["r-laptop"]  # no device column there
+    assert "marts.users" not in counts["r-laptop"]  # no device column there
 
 
 def test_forget_a_device(pipeline, query):

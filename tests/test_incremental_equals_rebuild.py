@@ -111,13 +111,15 @@ def delivery_order(rng: random.Random, events: list[Event]) -> list[list[Event]]
     return [ordered[a:b] for a, b in zip([0, *cuts], [*cuts, len(ordered)], strict=True)]
 
 
-def orders_in_one_warehouse(seeds: range) -> tuple[list[list[Event]], list[tuple[int, str, str]]]:
+def orders_in_one_warehouse(
+    seeds: range,
+) -> tuple[list[list[Event]], list[tuple[int, str, dict[str, str]]]]:
     """Many independent delivery orders at once: each order's events live in projects of its
     own, and nothing joins across projects, so one sequence of builds checks every order. Build
     step i delivers every order's i-th batch. Returns the steps and, per order, sometimes a
-    (step, project, user) to forget before that step's build."""
+    (step, project, person or device) to forget before that step's build."""
     steps: list[list[Event]] = []
-    forgets: list[tuple[int, str, str]] = []
+    forgets: list[tuple[int, str, dict[str, str]]] = []
     for seed in seeds:
         rng = random.Random(seed)
         events = random_events(rng)
@@ -132,17 +134,21 @@ def orders_in_one_warehouse(seeds: range) -> tuple[list[list[Event]], list[tuple
             steps[i].extend(batch)
         users = sorted({(e.project_id, e.user_id) for e in events if e.user_id})
         if users and rng.random() < 0.3:
-            forgets.append((rng.randint(1, len(batches) - 1), *rng.choice(users)))
+            # a person, or one of their devices: the person keeps their other devices
+            project, user = rng.choice(users)
+            devices = sorted({e.anonymous_id for e in events if e.user_id == user})
+            key = {"user_id": user} if rng.random() < 0.5 else {"anonymous_id": devices[0]}
+            forgets.append((rng.randint(1, len(batches) - 1), project, key))
     return steps, forgets
 
 
-def forget_now(keys: list[tuple[str, str]]) -> None:
+def forget_now(keys: list[tuple[str, dict[str, str]]]) -> None:
     """Request and propagate forgets the way the forget job does, between two builds."""
     if not keys:
         return
     with warehouse.connect() as client:
-        for project_id, user_id in keys:
-            request_forget(client, project_id, user_id=user_id)
+        for project_id, key in keys:
+            request_forget(client, project_id, **key)
         propagate_pending(client, purge_targets(load_manifest(settings.project_dir())))
 
 
@@ -150,7 +156,7 @@ def assert_orders_equal_full_rebuild(seeds: range) -> None:
     steps, forgets = orders_in_one_warehouse(seeds)
     run_dbt(["seed"], quiet=True)
     for step, batch in enumerate(steps):
-        forget_now([(project, user) for at, project, user in forgets if at == step])
+        forget_now([(project, key) for at, project, key in forgets if at == step])
         insert_events(batch)
         run_dbt(["run"], quiet=True)
     incremental = snapshot()

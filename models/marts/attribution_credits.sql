@@ -1,24 +1,33 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_owners_changed_since_last_run() }}",
+        post_hook="{{ finish_owners_rebuild() }}",
         engine='MergeTree',
         order_by='(project_id, conversion_name, converted_at, model)',
     )
 }}
 -- sort key: dashboards filter by project and conversion, then by time
+-- per owner, as the models it reads (models/intermediate/per_owner/, docs/incremental.md)
 {%- set attribution_models = attribution_models() %}
 
 with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 touch_revenue as (
     select * from {{ ref('int_conversion_touch_revenue') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 reporting_revenues as (
     select * from {{ ref('int_conversion_revenue_converted') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 credited_touches as (
@@ -26,6 +35,7 @@ credited_touches as (
         conversion_id,
         project_id,
         user_id,
+        anonymous_id,
         toNullable(session_id) as session_id,
         conversion_name,
         model_credit.1 as model,
@@ -58,6 +68,7 @@ unassigned as (
         conversions.conversion_id as conversion_id,
         conversions.project_id as project_id,
         conversions.user_id as user_id,
+        conversions.anonymous_id as anonymous_id,
         cast(null as Nullable(String)) as session_id,
         conversions.conversion_name as conversion_name,
         model,
@@ -79,10 +90,17 @@ unassigned as (
     where conversions.conversion_id not in (select conversion_id from touch_revenue)
 ),
 
-final as (
+all_touches as (
     select * from credited_touches
     union all
     select * from unassigned
+),
+
+final as (
+    select
+        *,
+        {{ owners_rebuilt_through() }} as deduplicated_at
+    from all_touches
 )
 
 select * from final

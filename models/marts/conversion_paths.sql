@@ -1,20 +1,27 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_owners_changed_since_last_run() }}",
+        post_hook="{{ finish_owners_rebuild() }}",
         engine='MergeTree',
         order_by='(project_id, conversion_name, converted_at)',
     )
 }}
 -- sort key: like conversions: filtered by project and conversion, then by time
+-- per owner, as the models it reads (models/intermediate/per_owner/, docs/incremental.md)
 
 with
 
 paths as (
     select * from {{ ref('int_paths_transformed') }}
-    where is_conversion
+    where is_conversion and {{ owner_is_rebuilt() }}
 ),
 
 revenues as (
     select * from {{ ref('int_conversion_revenue_converted') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 final as (
@@ -35,7 +42,8 @@ final as (
         dateDiff('millisecond', paths.first_touch_at, paths.path_ended_at) / 86400000
             as days_from_first_touch,
         paths.first_touch_at as first_touch_at,
-        paths.path_ended_at as converted_at
+        paths.path_ended_at as converted_at,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from paths
     left join revenues
         on

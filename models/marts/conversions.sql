@@ -1,16 +1,23 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_owners_changed_since_last_run() }}",
+        post_hook="{{ finish_owners_rebuild() }}",
         engine='MergeTree',
         order_by='(project_id, conversion_name, converted_at)',
     )
 }}
 -- sort key: dashboards filter by project and conversion, then by time
 -- the mart BI tools read; attribution reads int_conversions, so the graph flows one way
+-- per owner, as the models it reads (models/intermediate/per_owner/, docs/incremental.md)
 
 with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 final as (
@@ -22,7 +29,8 @@ final as (
         session_id,
         conversion_name,
         revenue,
-        converted_at
+        converted_at,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from conversions
 )
 

@@ -1,16 +1,22 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_owners_changed_since_last_run() }}",
+        post_hook="{{ finish_owners_rebuild() }}",
         engine='MergeTree',
         order_by='(project_id, conversion_name, last_session_started_at)',
     )
 }}
 -- sort key: compared with conversion_paths of the same project and conversion name
+-- per owner, as the models it reads (models/intermediate/per_owner/, docs/incremental.md)
 
 with
 
 paths as (
     select * from {{ ref('int_paths_transformed') }}
-    where not is_conversion
+    where not is_conversion and {{ owner_is_rebuilt() }}
 ),
 
 final as (
@@ -27,7 +33,8 @@ final as (
         dateDiff('millisecond', first_touch_at, path_ended_at) / 86400000
             as days_from_first_touch,
         assumeNotNull(first_touch_at) as first_touch_at,
-        path_ended_at as last_session_started_at
+        path_ended_at as last_session_started_at,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from paths
 )
 

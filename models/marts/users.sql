@@ -1,23 +1,33 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_owners_changed_since_last_run(device_column=none) }}",
+        post_hook="{{ finish_owners_rebuild() }}",
         engine='MergeTree',
         order_by='(project_id, user_id)',
     )
 }}
 -- sort key: one user's row is found by id
+-- per owner, as the models it reads (models/intermediate/per_owner/, docs/incremental.md):
+-- an incremental run replaces the users linked to a changed device
 
 with
 
 stitch as (
     select * from {{ ref('identity_stitch') }}
+    where {{ owner_is_rebuilt(device_column=none) }}
 ),
 
 events as (
     select * from {{ ref('int_events_identified') }}
+    where {{ devices_of_owners_to_rebuild() }}
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_classified') }}
+    where {{ devices_of_owners_to_rebuild() }}
 ),
 
 devices as (
@@ -49,7 +59,8 @@ identifies as (
         argMax(properties, (occurred_at, event_id)) as traits,
         min(occurred_at) as signed_up_at
     from {{ ref('int_events_deduplicated') }}
-    where event_name = '$identify' and user_id is not null
+    where
+        event_name = '$identify' and user_id is not null and {{ devices_of_owners_to_rebuild() }}
     group by project_id, user_id
 ),
 
@@ -80,7 +91,8 @@ final as (
         coalesce(user_sessions.session_count, 0) as session_count,
         activity.first_seen_at as first_seen_at,
         identifies.signed_up_at as signed_up_at,
-        activity.last_seen_at as last_seen_at
+        activity.last_seen_at as last_seen_at,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from devices
     left join activity
         on devices.project_id = activity.project_id and devices.user_id = activity.user_id

@@ -13,6 +13,7 @@ from orchestration.forget.tombstones import TombstoneKey
 
 BATCH_KEYS = "audit.forget_batch_keys"
 BATCH_DEVICES = "audit.forget_batch_devices"
+BATCH_USERS = "audit.forget_batch_users"
 
 
 def stage_keys(client: Client, keys: list[ForgetKey]) -> None:
@@ -30,32 +31,58 @@ def stage_keys(client: Client, keys: list[ForgetKey]) -> None:
 
 
 def stage_batch(client: Client, keys: list[ForgetKey], targets: list[PurgeTarget]) -> int:
-    """Load the batch's keys, and the devices they touched, into in-memory tables (never on
-    disk). Returns the number of affected devices."""
+    """Load the batch's keys, the devices they touched and the users linked to those, into
+    in-memory tables (never on disk). Returns the number of affected devices."""
     stage_keys(client, keys)
-    client.command(
-        f"create table if not exists {BATCH_DEVICES} "
-        "(project_id String, anonymous_id String) engine = Memory"
-    )
-    client.command(f"truncate table {BATCH_DEVICES}")
-    # a forgotten user's devices must be recomputed downstream; the tables that reveal them
-    # are purged last, so a repeated pass after a crash finds the same devices
-    sources = [
-        f"select project_id, `{column}` as anonymous_id from {t.table} "
-        f"where (project_id, `{user_column}`) in (select project_id, forgotten_key "
-        f"from {BATCH_KEYS} where key_type = 'user_id')"
+    for table, key in ((BATCH_DEVICES, "anonymous_id"), (BATCH_USERS, "user_id")):
+        client.command(
+            f"create table if not exists {table} (project_id String, {key} String) engine = Memory"
+        )
+        client.command(f"truncate table {table}")
+    # the tables that reveal links are purged last, so a repeated pass after a crash finds
+    # the same devices and users
+    revealing = [
+        (t.table, device, user)
         for t in targets
         if t.reveals_devices or t.reprocess_devices
-        for column in t.device_columns[:1]
-        for user_column in t.user_columns
+        for device in t.device_columns[:1]
+        for user in t.user_columns
         if client.command(f"exists table {t.table}")
     ]
-    if sources:
-        client.command(
-            f"insert into {BATCH_DEVICES} select distinct project_id, anonymous_id from ("
-            + " union all ".join(sources)
-            + ")"
+
+    def linked(select: str, where: str, found_by: str) -> str:
+        return " union all ".join(
+            f"select project_id, `{select.format(device=d, user=u)}` from {table} "
+            f"where `{select.format(device=d, user=u)}` is not null "
+            f"and (project_id, `{where.format(device=d, user=u)}`) in ({found_by})"
+            for table, d, u in revealing
         )
+
+    if not revealing:
+        return 0
+    forgotten = "select project_id, forgotten_key from {keys} where key_type = '{kind}'"
+    forgotten_users = forgotten.format(keys=BATCH_KEYS, kind="user_id")
+    forgotten_devices = forgotten.format(keys=BATCH_KEYS, kind="anonymous_id")
+    # a forgotten person's devices are recomputed downstream; so are the other devices of the
+    # people a forgotten device was linked to, whose per-owner rows (users, attribution) held it
+    users_of_forgotten_devices = linked("{user}", "{device}", forgotten_devices)
+    client.command(
+        f"insert into {BATCH_DEVICES} select distinct * from ("
+        + linked("{device}", "{user}", forgotten_users)
+        + " union all "
+        + linked("{device}", "{user}", users_of_forgotten_devices)
+        + ")"
+    )
+    # every user linked to an affected device, or to a forgotten one: their per-owner rows go
+    client.command(
+        f"insert into {BATCH_USERS} select distinct * from ("
+        + linked(
+            "{user}",
+            "{device}",
+            f"select project_id, anonymous_id from {BATCH_DEVICES} union all {forgotten_devices}",
+        )
+        + ")"
+    )
     return int(client.command(f"select count() from {BATCH_DEVICES}"))
 
 
@@ -70,9 +97,23 @@ def key_condition(target: PurgeTarget) -> str:
     return "(" + " or ".join(clauses) + ")" if clauses else "false"
 
 
-def device_condition() -> str:
+def device_condition(column: str = "anonymous_id") -> str:
     """SQL true for rows of the batch's affected devices."""
-    return f"(project_id, anonymous_id) in (select project_id, anonymous_id from {BATCH_DEVICES})"
+    return f"(project_id, `{column}`) in (select project_id, anonymous_id from {BATCH_DEVICES})"
+
+
+def owner_condition(target: PurgeTarget) -> str:
+    """SQL true for rows of `target` whose owner (docs/incremental.md) is linked to an affected
+    device: a user in the batch's users, or a device of the batch's with no user."""
+    clauses = [
+        f"(project_id, `{user}`) in (select project_id, user_id from {BATCH_USERS})"
+        for user in target.user_columns[:1]
+    ] + [
+        f"(`{user}` is null and {device_condition(device)})"
+        for user in target.user_columns[:1]
+        for device in target.device_columns[:1]
+    ]
+    return "(" + " or ".join(clauses) + ")" if clauses else "false"
 
 
 def rows_by_key(client: Client, target: PurgeTarget) -> dict[TombstoneKey, int]:

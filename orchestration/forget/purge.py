@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from clickhouse_connect.driver.client import Client
 
 from orchestration import warehouse
-from orchestration.forget.batch import device_condition, key_condition, rows_by_key
+from orchestration.forget.batch import device_condition, key_condition, owner_condition, rows_by_key
 from orchestration.forget.targets import PURGEABLE, PurgeTarget
 from orchestration.forget.tombstones import TombstoneKey
 
@@ -38,6 +38,8 @@ def purge(client: Client, target: PurgeTarget) -> Purged:
     remove = key_condition(target)
     if target.drops_affected_devices:
         remove = f"({remove} or {device_condition()})"
+    if target.drops_affected_owners:
+        remove = f"({remove} or {owner_condition(target)})"
     touch = f"({remove} or {device_condition()})" if target.reprocess_devices else remove
     # apply_deleted_mask = 0: rows hidden by an earlier lightweight delete are still bytes
     # on disk, so their partitions are rewritten too

@@ -44,6 +44,10 @@ class PurgeTarget:
     # per-device tables without a user column, whose row would outlive a device left with no
     # events (the next build recomputes the devices that still have some)
     drops_affected_devices: bool = False
+    # every row of the owners linked to the batch's affected devices goes (per-owner tables,
+    # docs/incremental.md): a person whose last device is forgotten would keep their rows, and
+    # the next build recomputes the owners who still have devices
+    drops_affected_owners: bool = False
 
     @property
     def columns_by_key_type(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -84,6 +88,7 @@ def model_targets(manifest: dict) -> list[PurgeTarget]:
                 reprocess_devices=bool(spec.get("reprocess_devices", False)),
                 reveals_devices=bool(spec.get("reveals_devices", False)),
                 drops_affected_devices=bool(spec.get("drops_affected_devices", False)),
+                drops_affected_owners=bool(spec.get("drops_affected_owners", False)),
             )
         )
     return sorted(targets, key=lambda t: t.table)

@@ -12,15 +12,18 @@ with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 touch_credits as (
     select * from {{ ref('int_conversion_touch_credits') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 reporting_revenues as (
     -- conversions with a revenue, converted at the rate of their day (NULL without one)
     select * from {{ ref('int_conversion_revenue_converted') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 touch_revenue as (
@@ -42,6 +45,7 @@ touch_revenue as (
             touch_credits.{{ model }} as {{ model }},
         {%- endfor %}
         conversions.user_id as user_id,
+        conversions.anonymous_id as anonymous_id,
         conversions.conversion_name as conversion_name,
         conversions.converted_at as converted_at,
         conversions.revenue as revenue,
@@ -87,6 +91,7 @@ final as (
         project_id,
         conversion_id,
         user_id,
+        anonymous_id,
         session_id,
         conversion_name,
         channel,
@@ -95,7 +100,8 @@ final as (
         campaign,
         touch_number,
         touch_started_at,
-        converted_at
+        converted_at,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from rounded_shares
 )
 

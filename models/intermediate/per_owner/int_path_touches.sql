@@ -1,6 +1,11 @@
-{{ config(materialized='view', settings={}) }}
--- a view: read once, by int_paths_transformed (no copy of the touches on disk; table-only
--- settings such as old_parts_lifetime do not apply to it)
+{{
+    config(
+        order_by='(project_id, path_id)',
+    )
+}}
+-- sort key: int_paths_transformed groups the touches by path
+-- a table, not a view: per owner like the models it reads, so a nightly run writes the touches
+-- of the owners a change reached, and int_paths_transformed reads only those
 
 {%- set conversion_names = [] %}
 {%- for definition in var('millimetric__conversions') %}
@@ -11,14 +16,18 @@ with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 touches as (
     select * from {{ ref('int_conversion_touches') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 sessions as (
+    -- the owner's own sessions only: a device of theirs also holds sessions of other people
     select * from {{ ref('int_sessions_classified') }}
+    where {{ devices_of_owners_to_rebuild() }} and {{ owner_is_rebuilt() }}
 ),
 
 conversion_touches as (
@@ -106,10 +115,17 @@ non_conversion_touches as (
             and sessions.owner_id = converted_owners.owner_id
 ),
 
-final as (
+all_touches as (
     select * from conversion_touches
     union all
     select * from non_conversion_touches
+),
+
+final as (
+    select
+        *,
+        {{ owners_rebuilt_through() }} as deduplicated_at
+    from all_touches
 )
 
 select * from final

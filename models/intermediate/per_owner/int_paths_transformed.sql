@@ -12,6 +12,7 @@ with
 
 touches as (
     select * from {{ ref('int_path_touches') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 paths as (
@@ -71,7 +72,8 @@ final as (
         touch_count,
         is_conversion,
         first_touch_at,
-        path_ended_at
+        path_ended_at,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from transformed
 )
 

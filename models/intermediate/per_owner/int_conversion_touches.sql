@@ -10,10 +10,12 @@ with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_classified') }}
+    where {{ devices_of_owners_to_rebuild() }}
 ),
 
 converting_sessions as (
@@ -33,6 +35,8 @@ touches_in_window as (
     select
         converting_sessions.project_id as project_id,
         converting_sessions.conversion_id as conversion_id,
+        converting_sessions.user_id as user_id,
+        converting_sessions.anonymous_id as anonymous_id,
         sessions.session_id as session_id,
         sessions.channel as channel,
         sessions.entry_source as source,
@@ -61,6 +65,8 @@ final as (
     select
         project_id,
         conversion_id,
+        user_id,
+        anonymous_id,
         session_id,
         channel,
         source,
@@ -69,7 +75,8 @@ final as (
         row_number() over conversion_touches as touch_number,
         count() over (partition by conversion_id) as touch_count,
         dateDiff('millisecond', touch_started_at, converted_at) / 86400000 as touch_age_days,
-        touch_started_at
+        touch_started_at,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from touches_in_window
     window conversion_touches as (
         partition by conversion_id

@@ -10,6 +10,7 @@ with
 
 touches as (
     select * from {{ ref('int_conversion_touches') }}
+    where {{ owner_is_rebuilt() }}
 ),
 
 touch_positions as (
@@ -49,6 +50,8 @@ final as (
     select
         project_id,
         conversion_id,
+        user_id,
+        anonymous_id,
         session_id,
         channel,
         source,
@@ -75,7 +78,8 @@ final as (
             1 - sum(if(is_last_touch, toDecimal128(0, 18), decay_share))
                 over (partition by conversion_id),
             decay_share
-        ) as time_decay
+        ) as time_decay,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from shares
 )
 

@@ -15,13 +15,13 @@ with
 
 identified_events as (
     select * from {{ ref('int_events_identified') }}
-    where event_name in ({{ event_names | join(', ') }})
+    where event_name in ({{ event_names | join(', ') }}) and {{ devices_of_owners_to_rebuild() }}
 ),
 
 event_properties as (
     -- the event chain after deduplication stays narrow; properties are fetched back here
     select project_id, event_id, properties from {{ ref('int_events_deduplicated') }}
-    where event_name in ({{ event_names | join(', ') }})
+    where event_name in ({{ event_names | join(', ') }}) and {{ devices_of_owners_to_rebuild() }}
 ),
 
 events as (
@@ -77,8 +77,11 @@ final as (
         session_id,
         conversion_name,
         revenue,
-        converted_at
+        converted_at,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from all_conversions
+    -- a user's conversions on any device come back with them; other owners' are kept as stored
+    where {{ owner_is_rebuilt() }}
 )
 
 select * from final

@@ -18,7 +18,7 @@ with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
-    where revenue is not null
+    where revenue is not null and {{ owner_is_rebuilt() }}
 ),
 
 rates as (
@@ -33,6 +33,7 @@ events as (
         {%- endfor %}
         {%- if not revenue_definitions %}''{% endif %}
     )
+    and {{ devices_of_owners_to_rebuild() }}
 ),
 
 event_currencies as (
@@ -58,6 +59,8 @@ currencies as (
     select
         conversions.conversion_id as conversion_id,
         conversions.project_id as project_id,
+        conversions.user_id as user_id,
+        conversions.anonymous_id as anonymous_id,
         conversions.revenue as revenue,
         -- no currency in the event: the default; no event found (which the not_null test on
         -- revenue_currency reports): NULL, never a guess
@@ -82,13 +85,16 @@ final as (
     select
         currencies.conversion_id as conversion_id,
         currencies.project_id as project_id,
+        currencies.user_id as user_id,
+        currencies.anonymous_id as anonymous_id,
         currencies.revenue_currency as revenue_currency,
         currencies.revenue as revenue,
         {{ reporting_exchange_rate('currencies.revenue_currency', 'rates.rate') }}
             as exchange_rate,
         toDecimal128(round(toDecimal128(currencies.revenue, 6) * exchange_rate, 6), 6)
             as reporting_revenue,
-        currencies.conversion_date as conversion_date
+        currencies.conversion_date as conversion_date,
+        {{ owners_rebuilt_through() }} as deduplicated_at
     from currencies
     asof left join rates
         on

@@ -1,0 +1,63 @@
+{#- The watermark of the pre-hook (owners_changed_since_last_run.sql): the table's newest
+    deduplicated_at, or the epoch, so that every owner is rebuilt, when the settings changed -#}
+{% macro owners_watermark() -%}
+    {%- if stored_owner_settings() == current_owner_settings() -%}
+        {{- return('(select max(deduplicated_at) from ' ~ this ~ ')') -}}
+    {%- endif -%}
+    {%- do log(
+        this ~ ': settings or currency rates changed since its last build, rebuilding every owner',
+        info=True
+    ) -%}
+    {{- return('toDateTime64(0, 3)') -}}
+{%- endmacro %}
+
+{#- The post-hook: record the settings the rows were built with, drop the staged owners -#}
+{% macro finish_owners_rebuild() -%}
+    {%- if execute -%}
+        {%- do run_query(
+            'insert into ' ~ owner_settings_table() ~ ' (model, fingerprint) select '
+            ~ sql_string_literal(this.identifier) ~ ', ' ~ sql_string_literal(current_owner_settings())
+        ) -%}
+    {%- endif -%}
+    drop table if exists {{ owners_to_rebuild() }}
+{%- endmacro %}
+
+{#- What a per-owner model's rows depend on besides the devices' rows: the settings below and
+    the currency_rates seed. When they differ from those the table was last built with, the
+    pre-hook rebuilds every owner, as a full rebuild would (a changed path transform, lookback
+    or rate reaches the stored history without a --full-refresh). -#}
+{% macro current_owner_settings() -%}
+    {%- set settings = {} -%}
+    {%- for name in [
+        'millimetric__conversions', 'millimetric__attribution_lookback_days',
+        'millimetric__attribution_half_life_days', 'millimetric__attribution_models',
+        'millimetric__path_transforms', 'millimetric__reporting_currency',
+        'millimetric__revenue_currency_property', 'millimetric__default_revenue_currency',
+    ] -%}
+        {%- do settings.update({name: var(name, none)}) -%}
+    {%- endfor -%}
+    {%- set fingerprint = run_query(
+        'select lower(hex(sipHash128(' ~ sql_string_literal(tojson(settings, sort_keys=true))
+        ~ ', (select groupBitXor(cityHash64(*)) from ' ~ ref('currency_rates') ~ '))))'
+    ) -%}
+    {{- return(fingerprint.columns[0].values()[0]) -}}
+{%- endmacro %}
+
+{#- Build metadata beside the forget audit, not a model table: one row per per-owner build -#}
+{% macro owner_settings_table() -%}
+    {%- do run_query('create database if not exists audit') -%}
+    {%- do run_query(
+        'create table if not exists audit.per_owner_settings'
+        ~ ' (model String, fingerprint String, built_at DateTime64(3) default now64(3))'
+        ~ ' engine = MergeTree order by (model, built_at)'
+    ) -%}
+    {{- return('audit.per_owner_settings') -}}
+{%- endmacro %}
+
+{% macro stored_owner_settings() -%}
+    {%- set stored = run_query(
+        'select argMax(fingerprint, built_at) from ' ~ owner_settings_table()
+        ~ ' where model = ' ~ sql_string_literal(this.identifier)
+    ) -%}
+    {{- return(stored.columns[0].values()[0]) -}}
+{%- endmacro %}
