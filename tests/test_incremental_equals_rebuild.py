@@ -282,3 +282,29 @@ def test_a_sessions_mart_from_an_older_release_asks_for_a_full_refresh(chdb_path
     assert "lacks has_conversion" in failed.stdout
     assert "millimetric build --full-refresh" in failed.stdout
     run_dbt(["run", "--select", "sessions", "--full-refresh"], quiet=True)
+
+
+def test_a_changed_setting_reaches_every_owner_without_a_full_refresh(chdb_path):
+    """The per-owner models recompute only owners with changed devices; a changed setting
+    (here the attribution lookback and half-life) changes every owner, and the next build
+    recomputes them all, as a full rebuild with that setting would."""
+    steps, _ = orders_in_one_warehouse(range(3))
+    run_dbt(["seed"], quiet=True)
+    for batch in steps:
+        insert_events(batch)
+        run_dbt(["run"], quiet=True)
+    before = snapshot()
+    changed = (
+        "{millimetric__attribution_lookback_days: 3, millimetric__attribution_half_life_days: 2}"
+    )
+
+    run = run_dbt(["run", "--vars", changed], quiet=True)
+    assert "settings or currency rates changed since its last build" in run.stdout
+    incremental = snapshot()
+    assert (
+        incremental["analytics.int_conversion_touches"]
+        != before["analytics.int_conversion_touches"]
+    ), "the shorter lookback must drop touches, or this test proves nothing"
+
+    run_dbt(["run", "--full-refresh", "--vars", changed], quiet=True)
+    assert_same_tables(incremental, snapshot())
