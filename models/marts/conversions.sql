@@ -1,17 +1,11 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_owners_changed_since_last_run() }}",
-        post_hook="{{ finish_owners_rebuild() }}",
-        engine='MergeTree',
         order_by='(project_id, conversion_name, converted_at)',
     )
 }}
 -- sort key: dashboards filter by project and conversion, then by time
 -- the mart BI tools read; attribution reads int_conversions, so the graph flows one way
--- per owner, as the models it reads (models/intermediate/per_owner/, docs/incremental.md)
+-- per owner: configured in dbt_project.yml with the per_owner/ models (docs/incremental.md)
 
 with
 
