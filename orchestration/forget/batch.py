@@ -51,12 +51,16 @@ def stage_batch(client: Client, keys: list[ForgetKey], targets: list[PurgeTarget
     ]
 
     def linked(select: str, where: str, found_by: str) -> str:
-        return " union all ".join(
-            f"select project_id, `{select.format(device=d, user=u)}` from {table} "
-            f"where `{select.format(device=d, user=u)}` is not null "
-            f"and (project_id, `{where.format(device=d, user=u)}`) in ({found_by})"
-            for table, d, u in revealing
-        )
+        """The `select` ids ("device" or "user") of rows whose `where` id is in `found_by`."""
+        parts = []
+        for table, device, user in revealing:
+            column = {"device": device, "user": user}
+            parts.append(
+                f"select project_id, `{column[select]}` from {table} "
+                f"where `{column[select]}` is not null "
+                f"and (project_id, `{column[where]}`) in ({found_by})"
+            )
+        return " union all ".join(parts)
 
     if not revealing:
         return 0
@@ -65,20 +69,20 @@ def stage_batch(client: Client, keys: list[ForgetKey], targets: list[PurgeTarget
     forgotten_devices = forgotten.format(keys=BATCH_KEYS, kind="anonymous_id")
     # a forgotten person's devices are recomputed downstream; so are the other devices of the
     # people a forgotten device was linked to, whose per-owner rows (users, attribution) held it
-    users_of_forgotten_devices = linked("{user}", "{device}", forgotten_devices)
+    users_of_forgotten_devices = linked("user", "device", forgotten_devices)
     client.command(
         f"insert into {BATCH_DEVICES} select distinct * from ("
-        + linked("{device}", "{user}", forgotten_users)
+        + linked("device", "user", forgotten_users)
         + " union all "
-        + linked("{device}", "{user}", users_of_forgotten_devices)
+        + linked("device", "user", users_of_forgotten_devices)
         + ")"
     )
     # every user linked to an affected device, or to a forgotten one: their per-owner rows go
     client.command(
         f"insert into {BATCH_USERS} select distinct * from ("
         + linked(
-            "{user}",
-            "{device}",
+            "user",
+            "device",
             f"select project_id, anonymous_id from {BATCH_DEVICES} union all {forgotten_devices}",
         )
         + ")"
