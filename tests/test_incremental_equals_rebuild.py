@@ -234,6 +234,88 @@ def test_late_identify_rewrites_weeks_of_anonymous_sessions(chdb_path, query):
     assert_same_tables(incremental, snapshot())
 
 
+PER_DEVICE_TABLES = {
+    "analytics.int_events_sessionized": "session_started_at",
+    "analytics.int_events_identified": "session_started_at",
+    "analytics.int_sessions_aggregated": "started_at",
+    "analytics.int_sessions_classified": "started_at",
+    "marts.sessions": "started_at",
+}
+
+
+def rewritten_sessions(query, table: str) -> list[tuple]:
+    """(session start, whether the last build wrote it) per session of the table. Every row a
+    per-device model writes carries the newest deduplicated_at its build read."""
+    start = PER_DEVICE_TABLES[table]
+    return query(
+        f"select {start}, max(deduplicated_at) = (select max(deduplicated_at) from {table})"
+        f" from {table} group by {start} order by {start}"
+    )
+
+
+def test_a_new_event_rewrites_only_the_session_it_joins(chdb_path, query):
+    """A device with three stored sessions sends one more event, inside its latest session:
+    the two earlier sessions are neither re-sessionized nor rewritten, in any device-grain
+    table, and the result equals a full rebuild."""
+    days = [T0, T0 + dt.timedelta(days=3), T0 + dt.timedelta(days=6)]
+    insert_events([Event("p1", "laptop", day + minutes(m)) for day in days for m in (0, 10)])
+    run_dbt(["seed"], quiet=True)
+    run_dbt(["run"], quiet=True)
+
+    insert_events([Event("p1", "laptop", days[2] + minutes(20))])
+    run_dbt(["run"], quiet=True)
+    for table in PER_DEVICE_TABLES:
+        assert rewritten_sessions(query, table) == [
+            (days[0], False),
+            (days[1], False),
+            (days[2], True),
+        ], table
+    assert query("select event_count from marts.sessions order by started_at") == [(2,), (2,), (3,)]
+    incremental = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(incremental, snapshot())
+
+
+def test_a_first_identify_restitches_without_resessionizing(chdb_path, query):
+    """A device's first $identify credits its anonymous history to the person: the sessions'
+    user changes, so the identity and session tables rewrite them, but their events are not
+    sessionized again. A later switch to another account on the same device rewrites only
+    from the switch on."""
+    days = [T0, T0 + dt.timedelta(days=3), T0 + dt.timedelta(days=6)]
+    insert_events([Event("p1", "laptop", day) for day in days])
+    run_dbt(["seed"], quiet=True)
+    run_dbt(["run"], quiet=True)
+
+    insert_events([Event("p1", "laptop", days[2] + minutes(5), "$identify", "ada")])
+    run_dbt(["run"], quiet=True)
+    assert rewritten_sessions(query, "analytics.int_events_sessionized") == [
+        (days[0], False),
+        (days[1], False),
+        (days[2], True),
+    ]
+    for table in list(PER_DEVICE_TABLES)[1:]:
+        assert rewritten_sessions(query, table) == [(day, True) for day in days], table
+    assert query("select user_id from marts.sessions order by started_at") == [("ada",)] * 3
+
+    switch = T0 + dt.timedelta(days=8)
+    insert_events([Event("p1", "laptop", switch, "$identify", "bob")])
+    run_dbt(["run"], quiet=True)
+    for table in PER_DEVICE_TABLES:
+        assert rewritten_sessions(query, table) == [
+            *[(day, False) for day in days],
+            (switch, True),
+        ], table
+    assert query("select user_id from marts.sessions order by started_at") == [
+        ("ada",),
+        ("ada",),
+        ("ada",),
+        ("bob",),
+    ]
+    incremental = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(incremental, snapshot())
+
+
 def test_late_event_bridges_two_sessions(chdb_path, query):
     """Two sessions 50 minutes apart become one when a late event lands between them."""
     insert_events([Event("p1", "phone", T0), Event("p1", "phone", T0 + minutes(50))])

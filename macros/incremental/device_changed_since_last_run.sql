@@ -1,16 +1,14 @@
-{#- A filter for device-grain incremental models: on an incremental run, keep only rows of
-    devices whose `upstream` rows carry a deduplicated_at newer than anything this model holds.
-    Every such model carries deduplicated_at, so its own max is its watermark. Rebuilding a
-    changed device's whole history is what keeps incremental output equal to a full rebuild
-    (docs/incremental.md). `also_devices`, a select of (project_id, anonymous_id), adds devices
-    that must be rebuilt for a reason of the model's own (marts.sessions: a conversion moved). -#}
-{% macro device_changed_since_last_run(upstream, also_devices=none) -%}
+{#- The filter of int_devices_bot_flagged, the one device-grain model kept whole per device
+    (one row per device, from all its events): on an incremental run, keep only rows of devices
+    whose `upstream` rows carry a deduplicated_at newer than anything this model holds; its own
+    max is its watermark. The other device-grain models recompute only the part of a device a
+    change can reach (device_regions_changed_since_last_run.sql). -#}
+{% macro device_changed_since_last_run(upstream) -%}
     {%- if is_incremental() -%}
     where (project_id, anonymous_id) in (
         select project_id, anonymous_id
         from {{ upstream }}
         where deduplicated_at > (select max(deduplicated_at) from {{ this }})
-        {{ 'union distinct ' ~ also_devices if also_devices else '' }}
     )
     {%- endif -%}
 {%- endmacro %}

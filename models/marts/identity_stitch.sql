@@ -1,12 +1,29 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='project_id, anonymous_id',
+        on_schema_change='fail',
         engine='MergeTree',
         order_by='(project_id, anonymous_id, valid_from)',
     )
 }}
 -- sort key: lookups go device -> users, in validity order
+-- a device's links are a function of its own events: an incremental run recomputes the devices
+-- with new events (or marked by a forget) from their link events, a few per device
 
 with
+
+events as (
+    select
+        project_id,
+        anonymous_id,
+        user_id,
+        event_id,
+        occurred_at
+    from {{ ref('int_events_deduplicated') }}
+    {{ device_changed_since_last_run(ref('int_events_deduplicated')) }}
+),
 
 links as (
     -- every event that carries both ids links them; $identify is the usual one
@@ -16,7 +33,7 @@ links as (
         assumeNotNull(user_id) as user_id,
         event_id,
         occurred_at
-    from {{ ref('int_events_deduplicated') }}
+    from events
     where user_id is not null
 ),
 
@@ -82,7 +99,12 @@ final as (
         link_counts.first_linked_at as first_linked_at,
         link_counts.last_linked_at as last_linked_at,
         validity.valid_from as valid_from,
-        validity.valid_to as valid_to
+        validity.valid_to as valid_to,
+        -- the newest event stamp this build read: the next build takes the devices after it
+        toTimeZone(
+            assumeNotNull((select max(deduplicated_at) from {{ ref('int_events_deduplicated') }})),
+            'UTC'
+        ) as deduplicated_at
     from link_counts
     inner join validity
         on

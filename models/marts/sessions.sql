@@ -1,31 +1,23 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='project_id, anonymous_id',
-        on_schema_change='fail',
-        engine='MergeTree',
         order_by='(project_id, started_at, anonymous_id)',
-        post_hook="{{ delete_bot_devices() }}",
+        pre_hook="{{ stage_device_regions_changed_since_last_run(
+            changed_device_regions(
+                ref('int_sessions_classified'),
+                'started_at',
+                also_changed=sessions_whose_conversions_moved(),
+            ),
+            required_columns=['has_conversion'],
+        ) }}",
+        post_hook="{{ replace_device_regions('started_at') }}",
     )
 }}
 -- sort key: BI filters sessions by project and time range
--- no partitions, as in the device-grain models: a changed device's sessions span its history,
--- and the replacing delete costs ~0.1 s per part it reaches (monthly partitions at 120 days:
--- 0.4-2.0 s a delete, none: 0.08-0.2 s; docs/incremental.md)
--- a device is the unit of recomputation, as in the device-grain models it reads: an incremental
--- run replaces the devices that changed, and the devices whose sessions gained or lost a
--- conversion without a change of their own (a user's first signup moving to another device).
--- Bot devices leave by the post-hook, as in those models (docs/incremental.md)
-
-{#- devices whose stored sessions gained or lost a conversion; read on incremental runs only -#}
-{% set devices_whose_conversions_moved %}
-    select
-        project_id,
-        anonymous_id
-    from {{ this }}
-    where has_conversion != ((project_id, session_id) in (select * from converting_sessions))
-{% endset %}
+-- device grain, kept like models/intermediate/per_device/ (config in dbt_project.yml): an
+-- incremental run replaces the sessions of a changed device from its earliest change, and the
+-- sessions that gained or lost a conversion without a change of their own device (a user's
+-- first signup moving to another device). Bot devices leave by the post-hook, as there
+-- (docs/incremental.md)
 
 with
 
@@ -41,11 +33,7 @@ converting_sessions as (
 ),
 
 sessions as (
-    select * from {{ ref('int_sessions_classified') }}
-    {{ require_stored_columns(['has_conversion', 'deduplicated_at']) }}
-    {{ device_changed_since_last_run(
-        ref('int_sessions_classified'), also_devices=devices_whose_conversions_moved
-    ) }}
+    {{ rows_in_device_regions_to_rebuild(ref('int_sessions_classified'), 'started_at') }}
 ),
 
 final as (
@@ -76,8 +64,7 @@ final as (
         or has_conversion as is_engaged,
         sessions.started_at as started_at,
         sessions.ended_at as ended_at,
-        -- typed UTC like every other time in the marts, so that exports keep the zone
-        toTimeZone(sessions.deduplicated_at, 'UTC') as deduplicated_at
+        {{ device_rows_stamp() }} as deduplicated_at
     from sessions
     left join converting_sessions
         on

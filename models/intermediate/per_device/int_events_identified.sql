@@ -2,27 +2,38 @@
     config(
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
         query_settings={'optimize_read_in_window_order': 1},
+        pre_hook="{{ stage_device_regions_changed_since_last_run(
+            identified_device_regions(), required_columns=['latest_linked_user_id']
+        ) }}",
+        post_hook="{{ replace_device_regions() }}",
     )
 }}
 -- sort key: sessions aggregate one device's events in time order
 -- read in order: the windows follow the input's sort key, so no event is sorted in memory (a
 -- window's sort is never spilled to disk)
+-- incremental: the rows int_events_sessionized rewrote, knowing the device's latest link before
+-- them; the whole device when its first link changed (the pre-login stitch moves)
 
 with
 
 events as (
-    select * from {{ ref('int_events_sessionized') }}
-    {{ device_changed_since_last_run(ref('int_events_sessionized')) }}
+    {{ rows_in_device_regions_to_rebuild(
+        ref('int_events_sessionized'),
+        values={'linked_user_id_before_region': "cast(null, 'Nullable(String)')"},
+    ) }}
 ),
 
 device_links as (
     select
         *,
         -- anyLast skips NULLs: the user of the latest link at or before this event
-        anyLast(user_id) over (
-            partition by project_id, anonymous_id
-            order by occurred_at, event_id
-            rows between unbounded preceding and current row
+        coalesce(
+            anyLast(user_id) over (
+                partition by project_id, anonymous_id
+                order by occurred_at, event_id
+                rows between unbounded preceding and current row
+            ),
+            linked_user_id_before_region
         ) as latest_linked_user_id,
         argMinIf(user_id, device_event_number, user_id is not null) over (
             partition by project_id, anonymous_id
@@ -61,6 +72,7 @@ final as (
         event_name,
         anonymous_id,
         user_id,
+        latest_linked_user_id,
         resolved_user_id,
         session_id,
         url,
@@ -69,7 +81,7 @@ final as (
         device_event_number,
         occurred_at,
         session_started_at,
-        deduplicated_at
+        {{ device_rows_stamp() }} as deduplicated_at
     from resolved
 )
 

@@ -2,17 +2,23 @@
     config(
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
         query_settings={'optimize_read_in_window_order': 1},
+        pre_hook="{{ stage_device_regions_changed_since_last_run(sessionized_device_regions()) }}",
+        post_hook="{{ replace_device_regions() }}",
     )
 }}
 -- sort key: sessions and identity resolution read one device's events in time order
 -- read in order: the first window level streams from the input's identical sort key, because a
 -- window's sort is never spilled to disk; numbering the sessions still needs one sort
+-- incremental: a changed device is sessionized from its earliest new event, or from the start
+-- of the stored session that event joins; the numbers continue from the rows before it
 
 with
 
 events as (
-    select * from {{ ref('int_events_deduplicated') }}
-    {{ device_changed_since_last_run(ref('int_events_deduplicated')) }}
+    {{ rows_in_device_regions_to_rebuild(
+        ref('int_events_deduplicated'),
+        values={'session_number_offset': '0', 'device_event_number_offset': '0'},
+    ) }}
 ),
 
 gaps as (
@@ -27,7 +33,8 @@ gaps as (
         toLowCardinality(url) as url,
         toLowCardinality(referrer) as referrer,
         occurred_at,
-        deduplicated_at,
+        session_number_offset,
+        device_event_number_offset,
         -- the event's position in its device's timeline: a cheap sort and tie-break key for
         -- every later per-device window and argMin, instead of the (occurred_at, event_id) tuple
         row_number() over device_timeline as device_event_number,
@@ -184,11 +191,11 @@ final as (
         lower(hex(sipHash128(project_id, anonymous_id, session_started_at))) as session_id,
         url,
         referrer,
-        session_number,
-        device_event_number,
+        session_number + session_number_offset as session_number,
+        device_event_number + device_event_number_offset as device_event_number,
         occurred_at,
         session_started_at,
-        deduplicated_at
+        {{ device_rows_stamp() }} as deduplicated_at
     from sessions
 )
 

@@ -2,17 +2,20 @@
     config(
         order_by='(project_id, anonymous_id, started_at)',
         query_settings={'optimize_aggregation_in_order': 1},
+        pre_hook="{{ stage_device_regions_changed_since_last_run(
+            changed_device_regions(ref('int_events_identified'), 'session_started_at')
+        ) }}",
+        post_hook="{{ replace_device_regions('started_at') }}",
     )
 }}
--- sort key: a changed device's sessions are replaced together
+-- sort key: a changed device's latest sessions are replaced together
 -- aggregation in order: the events arrive sorted by device, so each device's sessions are
 -- finished and emitted as the read moves on instead of being held until the end
 
 with
 
 events as (
-    select * from {{ ref('int_events_identified') }}
-    {{ device_changed_since_last_run(ref('int_events_identified')) }}
+    {{ rows_in_device_regions_to_rebuild(ref('int_events_identified')) }}
 ),
 
 sessions as (
@@ -29,8 +32,7 @@ sessions as (
         count() as event_count,
         countIf(event_name = '$pageview') as pageview_count,
         min(occurred_at) as started_at,
-        max(occurred_at) as ended_at,
-        max(deduplicated_at) as deduplicated_at
+        max(occurred_at) as ended_at
     from events
     group by project_id, anonymous_id, session_number
 ),
@@ -64,7 +66,7 @@ final as (
         ) as has_google_click_id,
         started_at,
         ended_at,
-        deduplicated_at
+        {{ device_rows_stamp() }} as deduplicated_at
     from sessions
 )
 

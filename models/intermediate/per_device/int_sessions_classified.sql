@@ -2,15 +2,18 @@
 {{
     config(
         order_by='(project_id, anonymous_id, started_at)',
+        pre_hook="{{ stage_device_regions_changed_since_last_run(
+            changed_device_regions(ref('int_sessions_aggregated'), 'started_at')
+        ) }}",
+        post_hook="{{ replace_device_regions('started_at') }}",
     )
 }}
--- sort key: a changed device's sessions are replaced together
+-- sort key: a changed device's latest sessions are replaced together
 
 with
 
 sessions as (
-    select * from {{ ref('int_sessions_aggregated') }}
-    {{ device_changed_since_last_run(ref('int_sessions_aggregated')) }}
+    {{ rows_in_device_regions_to_rebuild(ref('int_sessions_aggregated'), 'started_at') }}
 ),
 
 referrals as (
@@ -82,7 +85,7 @@ final as (
         duration_seconds,
         started_at,
         ended_at,
-        deduplicated_at
+        {{ device_rows_stamp() }} as deduplicated_at
     from categorized
 )
 

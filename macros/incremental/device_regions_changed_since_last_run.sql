@@ -1,0 +1,292 @@
+{#- Per-device incremental models (models/intermediate/per_device/ and marts.sessions;
+    docs/incremental.md, step 2). A device's rows are recomputed only from the point its change
+    can reach: its *region*, every row at or after `rebuild_from`. Rows before it are neither
+    read nor written.
+
+    The pre-hook stages the regions of the devices changed since this model's last run in
+    memory (never on disk), with the build's stamp; the model's SQL reads its input's rows inside
+    the regions and stamps them; dbt appends them; the post-hook deletes the region's rows
+    stamped before, and drops the staged regions. Deleting after the insert leaves the stored
+    rows as they were if the insert fails, so the next build finds the same changes.
+    A model finds its changes in its input's rows stamped after its own newest row: every row
+    written carries deduplicated_at, the time its build wrote it, so a region rewritten
+    upstream is a change downstream, whether or not it holds a new event (a late $identify
+    re-stitches stored sessions without new ones). -#}
+
+{% macro device_regions_to_rebuild() -%}
+    {{ this.incorporate(path={'identifier': this.identifier ~ '__device_regions_to_rebuild'}) }}
+{%- endmacro %}
+
+{#- rebuild_from for a device recomputed whole -#}
+{% macro before_any_event() -%}
+    toDateTime64(0, 3, 'UTC')
+{%- endmacro %}
+
+{#- The pre-hook. `regions` selects one row per changed device: project_id, anonymous_id,
+    rebuild_from, and any value the model reads per region. -#}
+{% macro stage_device_regions_changed_since_last_run(regions, required_columns=[]) -%}
+    {%- if execute and is_incremental() -%}
+        {{- require_stored_columns(['deduplicated_at'] + required_columns) -}}
+        {%- do run_query('drop table if exists ' ~ device_regions_to_rebuild()) -%}
+        create table {{ device_regions_to_rebuild() }} engine = Memory as
+        select
+            *,
+            toTimeZone(now64(3), 'UTC') as rebuilt_at
+        from ({{ regions }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The post-hook: delete what the new rows replace, the rows inside the regions stamped before
+    this build. `time_column` orders a device's rows (occurred_at; started_at for sessions). -#}
+{% macro replace_device_regions(time_column='occurred_at') -%}
+    {%- if execute and is_incremental() -%}
+        {%- call statement('delete_replaced_device_regions') -%}
+            delete from {{ this }}
+            where (project_id, anonymous_id, {{ time_column }}, deduplicated_at) in (
+                select
+                    stored.project_id,
+                    stored.anonymous_id,
+                    stored.{{ time_column }},
+                    stored.deduplicated_at
+                from {{ this }} as stored
+                {{ join_device_regions_to_rebuild('stored', time_column) }}
+                    and stored.deduplicated_at < regions.rebuilt_at
+            )
+        {%- endcall -%}
+        drop table if exists {{ device_regions_to_rebuild() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The deduplicated_at of every row written: the build's stamp (the epoch in a unit test) -#}
+{% macro device_rows_stamp() -%}
+    {%- if not is_incremental() -%}
+        {%- set build_time = "toTimeZone(now64(3), 'UTC')" -%}
+        {{- return(before_any_event() if rendered_for_unit_test() else build_time) -}}
+    {%- endif -%}
+    (select any(rebuilt_at) from {{ device_regions_to_rebuild() }})
+{%- endmacro %}
+
+{#- The regions most models need: from the earliest `input_time` among the input's rows stamped
+    after this model's newest row. `also_changed`, a select of (project_id, anonymous_id,
+    changed_from), adds changes of the model's own (marts.sessions: a conversion moved). -#}
+{% macro changed_device_regions(input, input_time='occurred_at', also_changed=none) -%}
+    select
+        project_id,
+        anonymous_id,
+        min(changed_from) as rebuild_from
+    from (
+        select
+            project_id,
+            anonymous_id,
+            {{ input_time }} as changed_from
+        from {{ input }}
+        where deduplicated_at > (select max(deduplicated_at) from {{ this }})
+        {{ 'union all ' ~ also_changed if also_changed else '' }}
+    )
+    group by project_id, anonymous_id
+{%- endmacro %}
+
+{#- The model's input: its rows inside the staged regions, with the regions' `values`
+    ({column: what a full build uses}); every row on a full build. -#}
+{% macro rows_in_device_regions_to_rebuild(input, time_column='occurred_at', values={}) -%}
+    {%- if not is_incremental() -%}
+        {%- set full_build_values = [] -%}
+        {%- for column, full_build_value in values.items() -%}
+            {%- do full_build_values.append(full_build_value ~ ' as ' ~ column) -%}
+        {%- endfor -%}
+        {{- return('select ' ~ (['*'] + full_build_values) | join(', ') ~ ' from ' ~ input) -}}
+    {%- endif -%}
+    select
+        input_rows.*{% for column in values %},
+        regions.{{ column }} as {{ column }}{% endfor %}
+    from {{ input }} as input_rows
+    {{ join_device_regions_to_rebuild('input_rows', time_column) }}
+{%- endmacro %}
+
+{#- The rows of `alias` inside the staged regions, each joined to its region as `regions`; the
+    key filter lets the read skip other devices' granules by the sort key -#}
+{% macro join_device_regions_to_rebuild(alias, time_column) -%}
+    inner join {{ device_regions_to_rebuild() }} as regions
+        on
+            {{ alias }}.project_id = regions.project_id
+            and {{ alias }}.anonymous_id = regions.anonymous_id
+    where
+        ({{ alias }}.project_id, {{ alias }}.anonymous_id) in (
+            select project_id, anonymous_id from {{ device_regions_to_rebuild() }}
+        )
+        and {{ alias }}.{{ time_column }} >= regions.rebuild_from
+{%- endmacro %}
+
+{#- marts.sessions' own changes: stored sessions whose has_conversion no longer matches
+    int_conversions (a user's first signup moved to another device, a re-stitch gave a purchase
+    to someone else); is_engaged counts it. Two columns of the stored sessions, no events. -#}
+{% macro sessions_whose_conversions_moved() -%}
+    select
+        project_id,
+        anonymous_id,
+        started_at as changed_from
+    from {{ this }}
+    where
+        has_conversion != ((project_id, session_id) in (
+            select project_id, session_id from {{ ref('int_conversions') }}
+        ))
+{%- endmacro %}
+
+{#- int_events_sessionized's regions. A new event can only join the stored session of the
+    device's last stored event before it (if within the timeout of that event and the length cap
+    of that session's start), or start a session; either way it can change that session and the
+    ones after it, never the ones before, whose boundaries depend on earlier events only. So the
+    region starts at the joined session's start, or at the new event, which stays a session
+    start; the stored rows before it give the region's numbering offsets. A device with no
+    stored event before its earliest new one (a new device, or one forget or the bot rule
+    removed) is recomputed whole. -#}
+{% macro sessionized_device_regions() -%}
+    with
+
+    changed_devices as (
+        select
+            project_id,
+            anonymous_id,
+            min(occurred_at) as earliest_change_at
+        from {{ ref('int_events_deduplicated') }}
+        where deduplicated_at > (select max(deduplicated_at) from {{ this }})
+        group by project_id, anonymous_id
+    ),
+
+    stored_events as (
+        select
+            project_id,
+            anonymous_id,
+            occurred_at,
+            session_started_at,
+            session_number
+        from {{ this }}
+        where (project_id, anonymous_id) in (select project_id, anonymous_id from changed_devices)
+    ),
+
+    previous_sessions as (
+        -- times and session numbers only grow along a device's timeline: the maxima are those of
+        -- the last stored event before the change, and of its session
+        select
+            stored_events.project_id as project_id,
+            stored_events.anonymous_id as anonymous_id,
+            any(changed_devices.earliest_change_at) as earliest_change_at,
+            max(stored_events.occurred_at) as last_event_at,
+            max(stored_events.session_started_at) as session_started_at,
+            max(stored_events.session_number) as session_number
+        from stored_events
+        inner join changed_devices
+            on
+                stored_events.project_id = changed_devices.project_id
+                and stored_events.anonymous_id = changed_devices.anonymous_id
+        where stored_events.occurred_at < changed_devices.earliest_change_at
+        group by project_id, anonymous_id
+    ),
+
+    resume_points as (
+        select
+            project_id,
+            anonymous_id,
+            dateDiff('millisecond', last_event_at, earliest_change_at)
+            <= {{ var('millimetric__session_timeout_minutes') }} * 60 * 1000
+            and dateDiff('millisecond', session_started_at, earliest_change_at)
+            <= {{ var('millimetric__max_session_hours') }} * 3600 * 1000 as is_joinable,
+            if(is_joinable, session_started_at, earliest_change_at) as rebuild_from,
+            toUInt64(if(is_joinable, session_number - 1, session_number)) as session_number_offset
+        from previous_sessions
+    ),
+
+    events_before_resume_points as (
+        select
+            stored_events.project_id as project_id,
+            stored_events.anonymous_id as anonymous_id,
+            count() as event_count
+        from stored_events
+        inner join resume_points
+            on
+                stored_events.project_id = resume_points.project_id
+                and stored_events.anonymous_id = resume_points.anonymous_id
+        where stored_events.occurred_at < resume_points.rebuild_from
+        group by project_id, anonymous_id
+    )
+
+    select
+        changed_devices.project_id as project_id,
+        changed_devices.anonymous_id as anonymous_id,
+        coalesce(resume_points.rebuild_from, {{ before_any_event() }}) as rebuild_from,
+        coalesce(resume_points.session_number_offset, toUInt64(0)) as session_number_offset,
+        coalesce(events_before_resume_points.event_count, toUInt64(0))
+            as device_event_number_offset
+    from changed_devices
+    left join resume_points
+        on
+            changed_devices.project_id = resume_points.project_id
+            and changed_devices.anonymous_id = resume_points.anonymous_id
+    left join events_before_resume_points
+        on
+            changed_devices.project_id = events_before_resume_points.project_id
+            and changed_devices.anonymous_id = events_before_resume_points.anonymous_id
+{%- endmacro %}
+
+{#- int_events_identified's regions: those int_events_sessionized rewrote. An event's user
+    depends on the links before it, which the region's first event carries in as the device's
+    latest link so far; and, before the device's first link, on that first link. So a device
+    with no link before its region and a link inside it (its first link arrived, or an earlier
+    one) has its whole history re-identified, without being re-sessionized. -#}
+{% macro identified_device_regions() -%}
+    with
+
+    changed_devices as (
+        select
+            project_id,
+            anonymous_id,
+            min(occurred_at) as changed_from,
+            countIf(user_id is not null) > 0 as has_changed_link
+        from {{ ref('int_events_sessionized') }}
+        where deduplicated_at > (select max(deduplicated_at) from {{ this }})
+        group by project_id, anonymous_id
+    ),
+
+    links_before_change as (
+        select
+            stored.project_id as project_id,
+            stored.anonymous_id as anonymous_id,
+            -- tuple(): argMax skips NULL values, and "no link yet" must stay NULL
+            argMax(tuple(stored.latest_linked_user_id), stored.device_event_number) .1
+                as latest_linked_user_id
+        from {{ this }} as stored
+        inner join changed_devices
+            on
+                stored.project_id = changed_devices.project_id
+                and stored.anonymous_id = changed_devices.anonymous_id
+        where
+            (stored.project_id, stored.anonymous_id) in (
+                select project_id, anonymous_id from changed_devices
+            )
+            and stored.occurred_at < changed_devices.changed_from
+        group by project_id, anonymous_id
+    ),
+
+    regions as (
+        select
+            changed_devices.project_id as project_id,
+            changed_devices.anonymous_id as anonymous_id,
+            links_before_change.latest_linked_user_id is null
+            and changed_devices.has_changed_link as is_first_link_changed,
+            if(is_first_link_changed, {{ before_any_event() }}, changed_devices.changed_from) as rebuild_from,
+            if(is_first_link_changed, null, links_before_change.latest_linked_user_id)
+                as linked_user_id_before_region
+        from changed_devices
+        left join links_before_change
+            on
+                changed_devices.project_id = links_before_change.project_id
+                and changed_devices.anonymous_id = links_before_change.anonymous_id
+    )
+
+    select
+        project_id,
+        anonymous_id,
+        rebuild_from,
+        linked_user_id_before_region
+    from regions
+{%- endmacro %}
