@@ -22,6 +22,7 @@ events as (
         event_id,
         occurred_at
     from {{ ref('int_events_deduplicated') }}
+    {{ require_stored_columns(['deduplicated_at']) }}
     {{ device_changed_since_last_run(ref('int_events_deduplicated')) }}
 ),
 
