@@ -205,6 +205,14 @@ def parse_args() -> argparse.Namespace:
         "day (--events over --days) with each many days of history; times the one-day "
         "incremental build on each and compares the cost per new event",
     )
+    parser.add_argument(
+        "--returning-devices",
+        type=int,
+        default=None,
+        help="instead of the main benchmark: N devices that each visit every day for --days "
+        "days (3 events a visit), then send one event each, inside their latest visit; times "
+        "the device-grain models on that one-event build",
+    )
     args = parser.parse_args()
     if args.days < 2:
         parser.error("--days must be at least 2 (the last day is the incremental batch)")
@@ -668,12 +676,122 @@ def history_scaling(args: argparse.Namespace, out: Path) -> None:
     print(report)
 
 
+DEVICE_GRAIN_MODELS = (
+    "int_events_sessionized",
+    "int_events_identified",
+    "int_sessions_aggregated",
+    "int_sessions_classified",
+    "sessions",
+)
+
+
+def insert_returning_devices(devices: int, days: int) -> None:
+    """devices x days visits of 3 pageviews 5 minutes apart, each device at its own hour of the
+    day, with inserted_at spread like age_stored_history's (the newest a day old)."""
+    from orchestration import tables, warehouse
+
+    with warehouse.connect() as client:
+        tables.init(client)
+        client.command(
+            """
+            insert into raw.events (event_id, project_id, event_name, anonymous_id, user_id,
+                timestamp, received_at, url, referrer, properties, user_agent, inserted_at)
+            select
+                toString(generateUUIDv4(number)), 'returning', '$pageview',
+                concat('device-', toString(device)), null, at, at + toIntervalMillisecond(300),
+                'https://shop.example/', '', '{}', 'bench-agent',
+                at + toIntervalSecond(
+                    dateDiff('second', toDateTime('2026-01-01', 'UTC'), now() - toIntervalDay(1))
+                )
+            from (
+                select
+                    number,
+                    number % {devices:UInt64} as device,
+                    intDiv(number, {devices:UInt64}) as visit_event,
+                    toDateTime64('2026-01-01', 3, 'UTC')
+                    - toIntervalDay({days:UInt64} - intDiv(visit_event, 3))
+                    + toIntervalHour(device % 24)
+                    + toIntervalMinute(5 * (visit_event % 3)) as at
+                from numbers({devices:UInt64} * {days:UInt64} * 3)
+            )
+            """,
+            parameters={"devices": devices, "days": days},
+        )
+
+
+def insert_one_event_per_device(devices: int) -> None:
+    """One event per device, 5 minutes after its last one: it joins the device's latest visit."""
+    from orchestration import warehouse
+
+    with warehouse.connect() as client:
+        client.command(
+            """
+            insert into raw.events (event_id, project_id, event_name, anonymous_id, user_id,
+                timestamp, received_at, url, referrer, properties, user_agent)
+            select
+                toString(generateUUIDv4(number)), 'returning', '$pageview',
+                concat('device-', toString(number)), null, at, at + toIntervalMillisecond(300),
+                'https://shop.example/', '', '{}', 'bench-agent'
+            from (
+                select
+                    number,
+                    toDateTime64('2026-01-01', 3, 'UTC') - toIntervalDay(1)
+                    + toIntervalHour(number % 24) + toIntervalMinute(15) as at
+                from numbers({devices:UInt64})
+            )
+            """,
+            parameters={"devices": devices},
+        )
+
+
+def returning_devices(args: argparse.Namespace, out: Path) -> None:
+    """Devices with long histories each send one new event: the device-grain models should cost
+    what the latest visit costs, not what the device's history costs."""
+    folder = out / "returning"
+    prepare_environment(folder)
+    history_events = args.returning_devices * args.days * 3
+    insert_returning_devices(args.returning_devices, args.days)
+    run_dbt(["seed"], "seed", folder)
+    full = run_dbt(["run"], "full", folder)
+    insert_one_event_per_device(args.returning_devices)
+    incremental = run_dbt(["run"], "incremental", folder)
+    full_seconds, incremental_seconds = model_seconds(full), model_seconds(incremental)
+    lines = [
+        f"# Returning devices ({time.strftime('%Y-%m-%d %H:%M')}, load average "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + ")",
+        "",
+        f"`bench/run.py --returning-devices {args.returning_devices} --days {args.days}`: "
+        f"{history_events:,} stored events, then {args.returning_devices:,} new ones, one per "
+        "device, each inside its device's latest visit.",
+        "",
+        "| model | full build | one-event build |",
+        "|---|---|---|",
+    ]
+    for name in DEVICE_GRAIN_MODELS:
+        lines.append(f"| {name} | {full_seconds[name]:.2f} s | {incremental_seconds[name]:.2f} s |")
+    total_full = sum(full_seconds[name] for name in DEVICE_GRAIN_MODELS)
+    total_incremental = sum(incremental_seconds[name] for name in DEVICE_GRAIN_MODELS)
+    lines += [
+        f"| **device-grain models** | {total_full:.2f} s | {total_incremental:.2f} s |",
+        "",
+        f"`dbt run` wall clock: full {full.wall_seconds:.1f} s, one-event "
+        f"{incremental.wall_seconds:.1f} s.",
+    ]
+    report = "\n".join(lines)
+    (out / "returning.md").write_text(report + "\n")
+    print(report)
+
+
 def main() -> None:
     """Run the whole benchmark and write the report."""
     args = parse_args()
     out = args.out.resolve()
     if args.history_days:
         history_scaling(args, out)
+        return
+    if args.returning_devices:
+        returning_devices(args, out)
         return
     warehouse_dir = prepare_environment(out)
     load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -17,6 +17,13 @@
     {{ this.incorporate(path={'identifier': this.identifier ~ '__device_regions_to_rebuild'}) }}
 {%- endmacro %}
 
+{#- The same regions in a Join table, for joinGet: the replacing delete looks each row's region
+    up instead of matching a subquery's rows, which took three times as long (0.27 s against
+    0.82 s on 2.3M stored events and 3,000 regions) -#}
+{% macro device_region_lookup() -%}
+    {{ this.incorporate(path={'identifier': this.identifier ~ '__device_region_lookup'}) }}
+{%- endmacro %}
+
 {#- rebuild_from for a device recomputed whole -#}
 {% macro before_any_event() -%}
     toDateTime64(0, 3, 'UTC')
@@ -28,11 +35,22 @@
     {%- if execute and is_incremental() -%}
         {{- require_stored_columns(['deduplicated_at'] + required_columns) -}}
         {%- do run_query('drop table if exists ' ~ device_regions_to_rebuild()) -%}
-        create table {{ device_regions_to_rebuild() }} engine = Memory as
+        {%- do run_query('drop table if exists ' ~ device_region_lookup()) -%}
+        {%- call statement('stage_device_regions_to_rebuild') -%}
+            create table {{ device_regions_to_rebuild() }} engine = Memory as
+            select
+                *,
+                toTimeZone(now64(3), 'UTC') as rebuilt_at
+            from ({{ regions }})
+        {%- endcall -%}
+        create table {{ device_region_lookup() }}
+        engine = Join(any, left, project_id, anonymous_id) as
         select
-            *,
-            toTimeZone(now64(3), 'UTC') as rebuilt_at
-        from ({{ regions }})
+            project_id,
+            anonymous_id,
+            rebuild_from,
+            rebuilt_at
+        from {{ device_regions_to_rebuild() }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -40,19 +58,22 @@
     this build. `time_column` orders a device's rows (occurred_at; started_at for sessions). -#}
 {% macro replace_device_regions(time_column='occurred_at') -%}
     {%- if execute and is_incremental() -%}
+        {#- joinGet names the table as database.table, unquoted -#}
+        {%- set lookup = sql_string_literal(
+            this.schema ~ '.' ~ this.identifier ~ '__device_region_lookup'
+        ) -%}
         {%- call statement('delete_replaced_device_regions') -%}
             delete from {{ this }}
-            where (project_id, anonymous_id, {{ time_column }}, deduplicated_at) in (
-                select
-                    stored.project_id,
-                    stored.anonymous_id,
-                    stored.{{ time_column }},
-                    stored.deduplicated_at
-                from {{ this }} as stored
-                {{ join_device_regions_to_rebuild('stored', time_column) }}
-                    and stored.deduplicated_at < regions.rebuilt_at
-            )
+            where
+                (project_id, anonymous_id) in (
+                    select project_id, anonymous_id from {{ device_regions_to_rebuild() }}
+                )
+                and {{ time_column }}
+                >= joinGet({{ lookup }}, 'rebuild_from', project_id, anonymous_id)
+                and deduplicated_at
+                < joinGet({{ lookup }}, 'rebuilt_at', project_id, anonymous_id)
         {%- endcall -%}
+        {%- do run_query('drop table if exists ' ~ device_region_lookup()) -%}
         drop table if exists {{ device_regions_to_rebuild() }}
     {%- endif -%}
 {%- endmacro %}
@@ -153,33 +174,47 @@
         group by project_id, anonymous_id
     ),
 
-    stored_events as (
+    stored_sessions_before_change as (
+        -- one read of the changed devices' stored rows before their change, narrow columns
         select
-            project_id,
-            anonymous_id,
-            occurred_at,
-            session_started_at,
-            session_number
-        from {{ this }}
-        where (project_id, anonymous_id) in (select project_id, anonymous_id from changed_devices)
+            stored.project_id as project_id,
+            stored.anonymous_id as anonymous_id,
+            stored.session_number as session_number,
+            any(stored.session_started_at) as session_started_at,
+            any(changed_devices.earliest_change_at) as earliest_change_at,
+            max(stored.occurred_at) as last_event_at,
+            min(stored.device_event_number) as first_event_number,
+            max(stored.device_event_number) as last_event_number
+        from {{ this }} as stored
+        inner join changed_devices
+            on
+                stored.project_id = changed_devices.project_id
+                and stored.anonymous_id = changed_devices.anonymous_id
+        where
+            (stored.project_id, stored.anonymous_id) in (
+                select project_id, anonymous_id from changed_devices
+            )
+            and stored.occurred_at < changed_devices.earliest_change_at
+        group by project_id, anonymous_id, session_number
     ),
 
     previous_sessions as (
-        -- times and session numbers only grow along a device's timeline: the maxima are those of
-        -- the last stored event before the change, and of its session
+        -- the session of the last stored event before the change
         select
-            stored_events.project_id as project_id,
-            stored_events.anonymous_id as anonymous_id,
-            any(changed_devices.earliest_change_at) as earliest_change_at,
-            max(stored_events.occurred_at) as last_event_at,
-            max(stored_events.session_started_at) as session_started_at,
-            max(stored_events.session_number) as session_number
-        from stored_events
-        inner join changed_devices
-            on
-                stored_events.project_id = changed_devices.project_id
-                and stored_events.anonymous_id = changed_devices.anonymous_id
-        where stored_events.occurred_at < changed_devices.earliest_change_at
+            project_id,
+            anonymous_id,
+            argMax(
+                (session_started_at, earliest_change_at, last_event_at, first_event_number,
+                last_event_number),
+                session_number
+            ) as previous_session,
+            max(session_number) as previous_session_number,
+            previous_session.1 as session_started_at,
+            previous_session.2 as earliest_change_at,
+            previous_session.3 as last_event_at,
+            previous_session.4 as first_event_number,
+            previous_session.5 as last_event_number
+        from stored_sessions_before_change
         group by project_id, anonymous_id
     ),
 
@@ -192,22 +227,11 @@
             and dateDiff('millisecond', session_started_at, earliest_change_at)
             <= {{ var('millimetric__max_session_hours') }} * 3600 * 1000 as is_joinable,
             if(is_joinable, session_started_at, earliest_change_at) as rebuild_from,
-            toUInt64(if(is_joinable, session_number - 1, session_number)) as session_number_offset
+            toUInt64(if(is_joinable, previous_session_number - 1, previous_session_number))
+                as session_number_offset,
+            toUInt64(if(is_joinable, first_event_number - 1, last_event_number))
+                as device_event_number_offset
         from previous_sessions
-    ),
-
-    events_before_resume_points as (
-        select
-            stored_events.project_id as project_id,
-            stored_events.anonymous_id as anonymous_id,
-            count() as event_count
-        from stored_events
-        inner join resume_points
-            on
-                stored_events.project_id = resume_points.project_id
-                and stored_events.anonymous_id = resume_points.anonymous_id
-        where stored_events.occurred_at < resume_points.rebuild_from
-        group by project_id, anonymous_id
     )
 
     select
@@ -215,17 +239,13 @@
         changed_devices.anonymous_id as anonymous_id,
         coalesce(resume_points.rebuild_from, {{ before_any_event() }}) as rebuild_from,
         coalesce(resume_points.session_number_offset, toUInt64(0)) as session_number_offset,
-        coalesce(events_before_resume_points.event_count, toUInt64(0))
+        coalesce(resume_points.device_event_number_offset, toUInt64(0))
             as device_event_number_offset
     from changed_devices
     left join resume_points
         on
             changed_devices.project_id = resume_points.project_id
             and changed_devices.anonymous_id = resume_points.anonymous_id
-    left join events_before_resume_points
-        on
-            changed_devices.project_id = events_before_resume_points.project_id
-            and changed_devices.anonymous_id = events_before_resume_points.anonymous_id
 {%- endmacro %}
 
 {#- int_events_identified's regions: those int_events_sessionized rewrote. An event's user
