@@ -19,7 +19,8 @@
 
 {#- The same regions in a Join table, for joinGet: the replacing delete looks each row's region
     up instead of matching a subquery's rows, which took three times as long (0.27 s against
-    0.82 s on 2.3M stored events and 3,000 regions) -#}
+    0.82 s on 2.3M stored events and 3,000 regions). Not persistent: a Join table otherwise
+    writes its rows, device ids included, to disk (docs/forget.md) -#}
 {% macro device_region_lookup() -%}
     {{ this.incorporate(path={'identifier': this.identifier ~ '__device_region_lookup'}) }}
 {%- endmacro %}
@@ -34,8 +35,8 @@
 {% macro stage_device_regions_changed_since_last_run(regions, required_columns=[]) -%}
     {%- if execute and is_incremental() -%}
         {{- require_stored_columns(['deduplicated_at'] + required_columns) -}}
-        {%- do run_query('drop table if exists ' ~ device_regions_to_rebuild()) -%}
-        {%- do run_query('drop table if exists ' ~ device_region_lookup()) -%}
+        {%- do run_query('drop table if exists ' ~ device_regions_to_rebuild() ~ ' sync') -%}
+        {%- do run_query('drop table if exists ' ~ device_region_lookup() ~ ' sync') -%}
         {%- call statement('stage_device_regions_to_rebuild') -%}
             create table {{ device_regions_to_rebuild() }} engine = Memory as
             select
@@ -44,7 +45,8 @@
             from ({{ regions }})
         {%- endcall -%}
         create table {{ device_region_lookup() }}
-        engine = Join(any, left, project_id, anonymous_id) as
+        engine = Join(any, left, project_id, anonymous_id)
+        settings persistent = 0 as
         select
             project_id,
             anonymous_id,
@@ -73,8 +75,8 @@
                 and deduplicated_at
                 < joinGet({{ lookup }}, 'rebuilt_at', project_id, anonymous_id)
         {%- endcall -%}
-        {%- do run_query('drop table if exists ' ~ device_region_lookup()) -%}
-        drop table if exists {{ device_regions_to_rebuild() }}
+        {%- do run_query('drop table if exists ' ~ device_region_lookup() ~ ' sync') -%}
+        drop table if exists {{ device_regions_to_rebuild() }} sync
     {%- endif -%}
 {%- endmacro %}
 
