@@ -219,6 +219,17 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as the reports print them."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def publish(report: str, path: Path) -> None:
+    """Write a report to its file and to stdout."""
+    path.write_text(report + "\n")
+    print(report)
+
+
 def say(message: str) -> None:
     """A timestamped progress line on stderr (the report itself goes to stdout)."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
@@ -648,9 +659,7 @@ def history_scaling(args: argparse.Namespace, out: Path) -> None:
     base_days, base_events, _, base_seconds = rows[0]
     base_per_event = base_seconds / base_events
     lines = [
-        f"# History scaling ({time.strftime('%Y-%m-%d %H:%M')}, load average "
-        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-        + ")",
+        f"# History scaling ({time.strftime('%Y-%m-%d %H:%M')}, load average {load_average()})",
         "",
         f"`bench/run.py --events {args.events} --days {args.days} --history-days "
         f"{','.join(map(str, args.history_days))}`: about {per_day:,.0f} events a day.",
@@ -671,9 +680,7 @@ def history_scaling(args: argparse.Namespace, out: Path) -> None:
         f"Target: per new event, at most {TARGET_HISTORY_SCALING}x the cost at {base_days} days "
         f"of history: {worst:.2f}x, {status(worst <= TARGET_HISTORY_SCALING)}.",
     ]
-    report = "\n".join(lines)
-    (out / "history.md").write_text(report + "\n")
-    print(report)
+    publish("\n".join(lines), out / "history.md")
 
 
 DEVICE_GRAIN_MODELS = (
@@ -757,9 +764,7 @@ def returning_devices(args: argparse.Namespace, out: Path) -> None:
     incremental = run_dbt(["run"], "incremental", folder)
     full_seconds, incremental_seconds = model_seconds(full), model_seconds(incremental)
     lines = [
-        f"# Returning devices ({time.strftime('%Y-%m-%d %H:%M')}, load average "
-        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-        + ")",
+        f"# Returning devices ({time.strftime('%Y-%m-%d %H:%M')}, load average {load_average()})",
         "",
         f"`bench/run.py --returning-devices {args.returning_devices} --days {args.days}`: "
         f"{history_events:,} stored events, then {args.returning_devices:,} new ones, one per "
@@ -778,9 +783,7 @@ def returning_devices(args: argparse.Namespace, out: Path) -> None:
         f"`dbt run` wall clock: full {full.wall_seconds:.1f} s, one-event "
         f"{incremental.wall_seconds:.1f} s.",
     ]
-    report = "\n".join(lines)
-    (out / "returning.md").write_text(report + "\n")
-    print(report)
+    publish("\n".join(lines), out / "returning.md")
 
 
 def main() -> None:
@@ -794,7 +797,7 @@ def main() -> None:
         returning_devices(args, out)
         return
     warehouse_dir = prepare_environment(out)
-    load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    load_average_at_start = load_average()
 
     import duckdb
 
@@ -817,7 +820,7 @@ def main() -> None:
     rss_after_write = self_peak_rss_bytes()
     facts: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "load_average": load_average,
+        "load_average": load_average_at_start,
         "events": traffic.events.num_rows,
         "visitors": max(1, round(args.events / EVENTS_PER_VISITOR)),
         "days": args.days,
@@ -849,9 +852,7 @@ def main() -> None:
     facts["incremental"] = run_dbt(["run"], "incremental", out)
     facts["chdb_sessions_all"] = count_sessions()
 
-    report = build_report(facts)
-    (out / "report.md").write_text(report + "\n")
-    print(report)
+    publish(build_report(facts), out / "report.md")
     say(f"report written to {out / 'report.md'}")
 
 

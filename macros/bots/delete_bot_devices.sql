@@ -4,8 +4,9 @@
     so a bot device's rows are written, then deleted here before the next model reads them.
     Deleting, rather than filtering the input, also removes what a device left before its
     newest events flagged it: an incremental run replaces only the part of a device its new
-    rows reach, and a bot device has none downstream. A full rebuild ends in the same rows. Nothing is sent when
-    this model holds no bot device, which is every run but those in which a bot sent events. -#}
+    rows reach, and a bot device has none downstream. A full rebuild ends in the same rows.
+    Nothing is sent when this model holds no bot device, which is every run but those in which
+    a bot sent events. -#}
 {% macro delete_bot_devices() -%}
     {%- set bot_devices -%}
         (project_id, anonymous_id) in (

@@ -22,10 +22,12 @@
     0.82 s on 2.3M stored events and 3,000 regions). Not persistent: a Join table otherwise
     writes its rows, device ids included, to disk (docs/forget.md) -#}
 {% macro device_region_lookup() -%}
-    {{ this.incorporate(path={'identifier': this.identifier ~ '__device_region_lookup'}) }}
+    {%- set identifier = this.identifier ~ '__device_region_lookup' -%}
+    {{- return(this.incorporate(path={'identifier': identifier})) -}}
 {%- endmacro %}
 
-{#- rebuild_from for a device recomputed whole -#}
+{#- The epoch, typed like the event times: rebuild_from for a device recomputed whole, and the
+    stamp of a unit test's rows -#}
 {% macro before_any_event() -%}
     toDateTime64(0, 3, 'UTC')
 {%- endmacro %}
@@ -62,7 +64,7 @@
     {%- if execute and is_incremental() -%}
         {#- joinGet names the table as database.table, unquoted -#}
         {%- set lookup = sql_string_literal(
-            this.schema ~ '.' ~ this.identifier ~ '__device_region_lookup'
+            device_region_lookup().schema ~ '.' ~ device_region_lookup().identifier
         ) -%}
         {%- call statement('delete_replaced_device_regions') -%}
             delete from {{ this }}
@@ -121,23 +123,28 @@
     {%- endif -%}
     select
         input_rows.*{% for column in values %},
-        regions.{{ column }} as {{ column }}{% endfor %}
+        devices.{{ column }} as {{ column }}{% endfor %}
     from {{ input }} as input_rows
-    {{ join_device_regions_to_rebuild('input_rows', time_column) }}
+    {{ join_on_device(
+        'input_rows',
+        device_regions_to_rebuild(),
+        'input_rows.' ~ time_column ~ ' >= devices.rebuild_from',
+    ) }}
 {%- endmacro %}
 
-{#- The rows of `alias` inside the staged regions, each joined to its region as `regions`; the
-    key filter lets the read skip other devices' granules by the sort key -#}
-{% macro join_device_regions_to_rebuild(alias, time_column) -%}
-    inner join {{ device_regions_to_rebuild() }} as regions
+{#- The rows of `alias` on the devices of `devices` (a relation or CTE with project_id and
+    anonymous_id, joined as `devices`) for which `condition` holds; the key filter lets the
+    read skip other devices' granules by the sort key -#}
+{% macro join_on_device(alias, devices, condition) -%}
+    inner join {{ devices }} as devices
         on
-            {{ alias }}.project_id = regions.project_id
-            and {{ alias }}.anonymous_id = regions.anonymous_id
+            {{ alias }}.project_id = devices.project_id
+            and {{ alias }}.anonymous_id = devices.anonymous_id
     where
         ({{ alias }}.project_id, {{ alias }}.anonymous_id) in (
-            select project_id, anonymous_id from {{ device_regions_to_rebuild() }}
+            select project_id, anonymous_id from {{ devices }}
         )
-        and {{ alias }}.{{ time_column }} >= regions.rebuild_from
+        and {{ condition }}
 {%- endmacro %}
 
 {#- marts.sessions' own changes: stored sessions whose has_conversion no longer matches
@@ -183,20 +190,14 @@
             stored.anonymous_id as anonymous_id,
             stored.session_number as session_number,
             any(stored.session_started_at) as session_started_at,
-            any(changed_devices.earliest_change_at) as earliest_change_at,
+            any(devices.earliest_change_at) as earliest_change_at,
             max(stored.occurred_at) as last_event_at,
             min(stored.device_event_number) as first_event_number,
             max(stored.device_event_number) as last_event_number
         from {{ this }} as stored
-        inner join changed_devices
-            on
-                stored.project_id = changed_devices.project_id
-                and stored.anonymous_id = changed_devices.anonymous_id
-        where
-            (stored.project_id, stored.anonymous_id) in (
-                select project_id, anonymous_id from changed_devices
-            )
-            and stored.occurred_at < changed_devices.earliest_change_at
+        {{ join_on_device(
+            'stored', 'changed_devices', 'stored.occurred_at < devices.earliest_change_at'
+        ) }}
         group by project_id, anonymous_id, session_number
     ),
 
@@ -277,15 +278,7 @@
             argMax(tuple(stored.latest_linked_user_id), stored.device_event_number) .1
                 as latest_linked_user_id
         from {{ this }} as stored
-        inner join changed_devices
-            on
-                stored.project_id = changed_devices.project_id
-                and stored.anonymous_id = changed_devices.anonymous_id
-        where
-            (stored.project_id, stored.anonymous_id) in (
-                select project_id, anonymous_id from changed_devices
-            )
-            and stored.occurred_at < changed_devices.changed_from
+        {{ join_on_device('stored', 'changed_devices', 'stored.occurred_at < devices.changed_from') }}
         group by project_id, anonymous_id
     ),
 
