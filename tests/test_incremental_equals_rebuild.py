@@ -316,6 +316,92 @@ def test_a_first_identify_restitches_without_resessionizing(chdb_path, query):
     assert_same_tables(incremental, snapshot())
 
 
+# a metric of each daily rollup, overwritten in place to see which days a build rewrites
+ROLLUP_METRICS = {
+    "marts.web_daily": ("session_date", "pageview_count"),
+    "marts.attribution_daily": ("conversion_date", "conversions"),
+    "marts.attribution_roas": ("activity_date", "conversions"),
+}
+
+
+def mark_every_rollup_row() -> None:
+    with warehouse.connect() as client:
+        for table, (_, metric) in ROLLUP_METRICS.items():
+            client.command(
+                f"alter table {table} update {metric} = 999 where true",
+                settings={"mutations_sync": 2},
+            )
+
+
+def rewritten_days(query, table: str) -> list[tuple]:
+    """(day, whether the last build rewrote it) per day of the rollup, after the marks"""
+    day, metric = ROLLUP_METRICS[table]
+    return query(f"select {day}, max({metric} != 999) from {table} group by {day} order by {day}")
+
+
+def test_the_daily_rollups_replace_only_the_days_that_changed(chdb_path, query):
+    """A new event in a stored session rewrites that session's day of web_daily and nothing of
+    the attribution rollups; a forget that empties a day removes it; a changed setting rewrites
+    every day. Each state equals a full rebuild."""
+    days = [T0 + dt.timedelta(days=d) for d in (0, 2, 4)]
+    history = [Event("p1", "laptop", day + minutes(m)) for day in days for m in (0, 10)]
+    purchase = {"revenue": 20, "currency": "USD"}
+    history += [
+        Event("p1", "phone", days[0] + minutes(1), url=URLS[1][0]),
+        Event("p1", "phone", days[0] + minutes(2), "$identify", "ada"),
+        Event("p1", "phone", days[0] + minutes(3), "purchase", "ada", properties=purchase),
+        Event("p1", "tablet", T0 + dt.timedelta(days=6)),
+    ]
+    insert_events(history)
+    run_dbt(["seed"], quiet=True)
+    run_dbt(["run"], quiet=True)
+    mark_every_rollup_row()
+
+    insert_events([Event("p1", "laptop", days[2] + minutes(20))])
+    run_dbt(["run"], quiet=True)
+    dates = [day.date() for day in days]
+    assert rewritten_days(query, "marts.web_daily") == [
+        (dates[0], False),
+        (dates[1], False),
+        (dates[2], True),
+        ((T0 + dt.timedelta(days=6)).date(), False),
+    ]
+    assert rewritten_days(query, "marts.attribution_daily") == [(dates[0], False)]
+    assert rewritten_days(query, "marts.attribution_roas") == [(dates[0], False)]
+
+    forget_now([("p1", {"anonymous_id": "tablet"})])
+    run_dbt(["run"], quiet=True)
+    assert [day for day, _ in rewritten_days(query, "marts.web_daily")] == dates
+
+    roas_counts_signups = '{"millimetric__roas_conversion_names": [purchase, signup]}'
+    run_dbt(["run", "--vars", roas_counts_signups], quiet=True)
+    assert rewritten_days(query, "marts.attribution_roas") == [(dates[0], True)]
+    assert query("select sum(conversions) from marts.attribution_roas") == [(12,)]
+    marked = {
+        table: [day for day, rewritten in rewritten_days(query, table) if not rewritten]
+        for table in ROLLUP_METRICS
+    }
+    assert marked == {
+        "marts.web_daily": dates[:2],
+        "marts.attribution_daily": dates[:1],
+        "marts.attribution_roas": [],
+    }
+    incremental = snapshot()
+    outside_marks = {table: rows_outside(query, table, marked[table]) for table in marked}
+    run_dbt(["run", "--full-refresh", "--vars", roas_counts_signups], quiet=True)
+    rebuilt = snapshot()
+    for table in marked:
+        assert outside_marks[table] == rows_outside(query, table, marked[table]), table
+        del incremental[table], rebuilt[table]
+    assert_same_tables(incremental, rebuilt)
+
+
+def rows_outside(query, table: str, days: list[dt.date]) -> list[tuple]:
+    day, _ = ROLLUP_METRICS[table]
+    rows = query(f"select * from {table} where {day} not in {{days:Array(Date)}}", {"days": days})
+    return sorted(rows, key=repr)
+
+
 def test_late_event_bridges_two_sessions(chdb_path, query):
     """Two sessions 50 minutes apart become one when a late event lands between them."""
     insert_events([Event("p1", "phone", T0), Event("p1", "phone", T0 + minutes(50))])

@@ -2,14 +2,19 @@
     config(
         engine='MergeTree',
         order_by='(project_id, conversion_date, conversion_name, model)',
+        pre_hook="{{ delete_days_whose_inputs_changed(
+            {'attribution_credits': 'converted_at'}, 'conversion_date'
+        ) }}",
     )
 }}
 -- sort key: dashboards chart one project's conversions by day
+-- an incremental run replaces the days whose credits changed (days_whose_inputs_changed.sql)
 
 with
 
 credits as (
     select * from {{ ref('attribution_credits') }}
+    where {{ day_is_rebuilt('converted_at') }}
 ),
 
 final as (

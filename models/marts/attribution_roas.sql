@@ -2,14 +2,21 @@
     config(
         engine='MergeTree',
         order_by='(project_id, activity_date, model, channel, source, medium, campaign)',
+        pre_hook="{{ delete_days_whose_inputs_changed({
+            'int_ad_spend_classified': 'spend_date',
+            'attribution_credits': 'coalesce(touch_started_at, converted_at)',
+        }, 'activity_date', settings=['millimetric__roas_conversion_names']) }}",
     )
 }}
 -- sort key: dashboards read one project's date range under one model, by channel and campaign
+-- an incremental run replaces the days whose spend or credits changed
+-- (days_whose_inputs_changed.sql)
 
 with
 
 spend as (
     select * from {{ ref('int_ad_spend_classified') }}
+    where {{ day_is_rebuilt('spend_date') }}
 ),
 
 credits as (
@@ -19,6 +26,7 @@ credits as (
             {{ sql_string_literal(name) }}{{ "," if not loop.last }}
         {%- endfor %}
     )
+    and {{ day_is_rebuilt('coalesce(touch_started_at, converted_at)') }}
 ),
 
 spend_under_every_model as (

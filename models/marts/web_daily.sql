@@ -2,21 +2,30 @@
     config(
         engine='MergeTree',
         order_by='(project_id, session_date, channel, source, medium, campaign, entry_path)',
+        pre_hook="{{ delete_days_whose_inputs_changed({
+            'sessions': 'started_at',
+            'attribution_credits': 'coalesce(touch_started_at, converted_at)',
+        }, 'session_date') }}",
     )
 }}
 -- sort key: dashboards read one project's date range, then group by channel and source
+-- an incremental run replaces the days whose sessions or credits changed
+-- (days_whose_inputs_changed.sql)
 
 with
 
 sessions as (
     select * from {{ ref('sessions') }}
+    where {{ day_is_rebuilt('started_at') }}
 ),
 
 credits as (
     -- GA4's reports credit conversions to the last non-direct session; under that model a
     -- conversion's whole credit (1) goes to one touch and the other touches get 0
     select * from {{ ref('attribution_credits') }}
-    where model = 'last_non_direct' and credit = 1
+    where
+        model = 'last_non_direct' and credit = 1
+        and {{ day_is_rebuilt('coalesce(touch_started_at, converted_at)') }}
 ),
 
 session_metrics as (
@@ -48,6 +57,7 @@ credited_sessions as (
     -- a conversion lands on the row of the session credited with it: that session's day and
     -- entry page, which may be days before the conversion. One without any touch keeps the
     -- Unassigned credit row's empty source, medium and campaign, on the day it converted.
+    -- The session is matched on its start too, so that a day's rows read that day's only.
     select
         credits.project_id as project_id,
         credits.channel as channel,
@@ -56,12 +66,13 @@ credited_sessions as (
         credits.campaign as campaign,
         coalesce(sessions.entry_path, '') as entry_path,
         {{ credited_reporting_revenue() }} as revenue,
-        toDate(coalesce(sessions.started_at, credits.converted_at)) as session_date
+        toDate(coalesce(credits.touch_started_at, credits.converted_at)) as session_date
     from credits
     left join sessions
         on
             credits.project_id = sessions.project_id
             and credits.session_id = sessions.session_id
+            and credits.touch_started_at = sessions.started_at
 ),
 
 credited_conversions as (

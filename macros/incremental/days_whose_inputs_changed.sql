@@ -1,0 +1,135 @@
+{#- Daily rollups (attribution_daily, attribution_roas, web_daily; docs/incremental.md, step 5).
+    A rollup's rows of a day are computed from its inputs' rows of that day alone, so an
+    incremental run replaces only the days whose input rows changed.
+
+    A day's fingerprint, per input, is its row count and the sum of its rows' hashes. An input
+    built per device or per owner hashes each row's deduplicated_at: every rewritten row gets a
+    new one. An input without that stamp (ad spend, a few rows a campaign-day) hashes whole
+    rows. No id is hashed, so the fingerprints hold no personal data. Each hash also covers the
+    settings the rows depend on and the model's own SQL: changing either rebuilds every day.
+
+    The pre-hook stages every day's fingerprints in memory and compares them with the ones the
+    table was last built from. It stages the days that differ and deletes their rows. The model's
+    SQL reads its inputs on those days, and dbt appends the rows. The post-hook then stores the
+    new fingerprints. A build that fails before that point leaves the old fingerprints, so the
+    next build rebuilds those days again. -#}
+
+{% macro rollup_days_to_rebuild() -%}
+    {{ this.incorporate(path={'identifier': this.identifier ~ '__days_to_rebuild'}) }}
+{%- endmacro %}
+
+{% macro rollup_fingerprints_now() -%}
+    {{ this.incorporate(path={'identifier': this.identifier ~ '__fingerprints_now'}) }}
+{%- endmacro %}
+
+{#- Build metadata beside the forget audit, not in the marts a BI login is granted: one table a
+    rollup, named after its schema too, so that two targets on one server keep their own -#}
+{% macro rollup_fingerprints_stored() -%}
+    {%- do run_query('create database if not exists audit') -%}
+    {{- return('audit.`' ~ this.schema ~ '__' ~ this.identifier ~ '__input_fingerprints`') -}}
+{%- endmacro %}
+
+{#- What every row hash covers besides the row: the per-owner settings and currency rates
+    (owner_settings.sql; a change rebuilds every owner, and rewrites rows under an unchanged
+    stamp when no event is new), the model's own `settings`, and its SQL -#}
+{% macro rollup_settings(names) -%}
+    {%- set settings = {'owners': current_owner_settings(), 'sql': model.checksum.checksum} -%}
+    {%- for name in names -%}
+        {%- do settings.update({name: var(name)}) -%}
+    {%- endfor -%}
+    {{- return(sql_string_literal(tojson(settings, sort_keys=true))) -}}
+{%- endmacro %}
+
+{#- The pre-hook. `inputs` maps each input model's name to the expression of its rows' day;
+    `day_column` is the rollup's own day column; `settings` names the vars its SQL reads. -#}
+{% macro delete_days_whose_inputs_changed(inputs, day_column, settings=[]) -%}
+    {%- if not execute -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set settings = rollup_settings(settings) -%}
+    {%- do run_query('drop table if exists ' ~ rollup_fingerprints_now() ~ ' sync') -%}
+    {%- call statement('stage_rollup_fingerprints') -%}
+        create table {{ rollup_fingerprints_now() }} engine = Memory as
+        {% for name, day in inputs.items() -%}
+            {%- set columns = adapter.get_columns_in_relation(ref(name)) -%}
+            {%- set stamped = 'deduplicated_at' in columns | map(attribute='name') | list -%}
+            select
+                project_id,
+                toDate({{ day }}) as day,
+                {{ sql_string_literal(name) }} as input,
+                count() as row_count,
+                sum(cityHash64(
+                    {{ settings }}, {{ 'deduplicated_at' if stamped else '*' }}
+                )) as row_hash_sum
+            from {{ ref(name) }}
+            group by project_id, day
+            {{ 'union all' if not loop.last }}
+        {% endfor -%}
+    {%- endcall -%}
+    {%- if not is_incremental() -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- do run_query('drop table if exists ' ~ rollup_days_to_rebuild() ~ ' sync') -%}
+    {%- call statement('stage_rollup_days_to_rebuild') -%}
+        create table {{ rollup_days_to_rebuild() }} engine = Memory as
+        {{ days_whose_fingerprints_differ() }}
+    {%- endcall -%}
+    {%- set days = run_query('select count() from ' ~ rollup_days_to_rebuild()) -%}
+    {%- set days = days.columns[0].values()[0] -%}
+    {%- do log(this ~ ': rebuilding ' ~ days ~ ' changed project-days', info=True) -%}
+    {%- if days == 0 -%}
+        {{- return('') -}}
+    {%- endif -%}
+    delete from {{ this }}
+    where (project_id, {{ day_column }}) in (
+        select project_id, day from {{ rollup_days_to_rebuild() }}
+    )
+{%- endmacro %}
+
+{#- The (project_id, day) whose fingerprints differ from the stored ones, in either direction:
+    a day that lost every input row differs too. No stored fingerprints (the table was built by
+    an older release): every day. -#}
+{% macro days_whose_fingerprints_differ() -%}
+    {%- set stored = rollup_fingerprints_stored() -%}
+    {%- if not run_query('exists table ' ~ stored).columns[0].values()[0] -%}
+        {{- return('select distinct project_id, day from ' ~ rollup_fingerprints_now()) -}}
+    {%- endif -%}
+    select distinct project_id, day
+    from (
+        select project_id, day, input, row_count, row_hash_sum, 1 as side
+        from {{ rollup_fingerprints_now() }}
+        union all
+        select project_id, day, input, row_count, row_hash_sum, -1 as side
+        from {{ stored }}
+    )
+    group by project_id, day, input, row_count, row_hash_sum
+    having sum(side) != 0
+{%- endmacro %}
+
+{#- A filter on an input: its rows of the staged days; all of them on a full build -#}
+{% macro day_is_rebuilt(day) -%}
+    {#- the pre-hook's settings read the rates: a ref outside any condition builds them first.
+        A unit test renders the model with its given inputs only, never incrementally. -#}
+    {%- if rendered_for_unit_test() -%}
+        {{- return('true') -}}
+    {%- endif -%}
+    {%- do ref('currency_rates') -%}
+    {%- if not is_incremental() -%}
+        {{- return('true') -}}
+    {%- endif -%}
+    (project_id, toDate({{ day }})) in (select project_id, day from {{ rollup_days_to_rebuild() }})
+{%- endmacro %}
+
+{#- The post-hook: keep the fingerprints the rows were built from, drop the staging -#}
+{% macro finish_days_rebuild() -%}
+    {%- if not execute -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- call statement('store_rollup_fingerprints') -%}
+        create or replace table {{ rollup_fingerprints_stored() }}
+        engine = MergeTree order by (project_id, day, input)
+        as select * from {{ rollup_fingerprints_now() }}
+    {%- endcall -%}
+    {%- do run_query('drop table if exists ' ~ rollup_days_to_rebuild() ~ ' sync') -%}
+    drop table if exists {{ rollup_fingerprints_now() }} sync
+{%- endmacro %}
