@@ -1,14 +1,14 @@
 {{
     config(
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
-        query_settings={'optimize_read_in_window_order': 1},
+        query_settings={'optimize_aggregation_in_order': 1},
         pre_hook="{{ stage_device_regions_changed_since_last_run(sessionized_device_regions()) }}",
         post_hook="{{ replace_device_regions() }}",
     )
 }}
 -- sort key: sessions and identity resolution read one device's events in time order
--- read in order: the first window level streams from the input's identical sort key, because a
--- window's sort is never spilled to disk; numbering the sessions still needs one sort
+-- read in order: the input has the same sort key, so grouping by device streams and the
+-- output needs no sort before it is written
 -- incremental: a changed device is sessionized from its earliest new event, or from the start
 -- of the stored session that event joins; the numbers continue from the rows before it
 
@@ -21,63 +21,56 @@ events as (
     ) }}
 ),
 
-gaps as (
+device_timelines as (
+    -- one row per device, its events in time order. The input is sorted by device, so the
+    -- grouping streams one device at a time (optimize_aggregation_in_order) and nothing sorts
+    -- every event at once, unlike the window functions this replaced (23.3 s and 5.0 GB
+    -- against 13.9 s and 3.2 GB at 10M events, docs/benchmarks.md)
     select
-        event_id,
         project_id,
-        event_name,
         anonymous_id,
-        user_id,
-        -- the second window level sorts every event in memory: dictionary-encoded pages
-        -- and referrers (few distinct values) keep that sort small
-        toLowCardinality(url) as url,
-        toLowCardinality(referrer) as referrer,
-        occurred_at,
-        session_number_offset,
-        device_event_number_offset,
-        -- the event's position in its device's timeline: a cheap sort and tie-break key for
-        -- every later per-device window and argMin, instead of the (occurred_at, event_id) tuple
-        row_number() over device_timeline as device_event_number,
-        dateDiff(
-            'millisecond', lagInFrame(occurred_at) over device_timeline, occurred_at
-        ) as milliseconds_since_previous_event
+        any(session_number_offset) as session_number_offset,
+        any(device_event_number_offset) as device_event_number_offset,
+        arraySort(
+            event -> (event.occurred_at, event.event_id),
+            groupArray(
+                cast(
+                    (event_id, event_name, user_id, url, referrer, occurred_at),
+                    concat(
+                        'Tuple(event_id String, event_name LowCardinality(String), ',
+                        'user_id Nullable(String), url String, referrer String, ',
+                        'occurred_at DateTime64(3, \'UTC\'))'
+                    )
+                )
+            )
+        ) as device_events
     from events
-    window device_timeline as (
-        partition by project_id, anonymous_id
-        order by occurred_at, event_id
-        rows between unbounded preceding and current row
-    )
-),
-
-chain_starts as (
-    select
-        *,
-        -- a chain is a run of events without a gap longer than the timeout: the session before
-        -- the length cap. Strictly longer: a gap of exactly 30:00 stays in the chain
-        device_event_number = 1
-        or milliseconds_since_previous_event
-        > {{ var('millimetric__session_timeout_minutes') }} * 60 * 1000 as is_chain_start
-    from gaps
+    group by project_id, anonymous_id
 ),
 
 chains as (
     select
         *,
-        sum(toUInt32(is_chain_start)) over device_timeline as chain_number,
-        -- chain starts only move forward in time, so the latest one so far is this chain's
-        maxIf(occurred_at, is_chain_start) over device_timeline as chain_started_at
-    from chain_starts
-    window device_timeline as (
-        partition by project_id, anonymous_id
-        order by device_event_number
-        rows between unbounded preceding and current row
-    )
+        arrayMap(event -> event.occurred_at, device_events) as event_times,
+        -- a chain is a run of events without a gap longer than the timeout: the session before
+        -- the length cap. Strictly longer: a gap of exactly 30:00 stays in the chain
+        arrayMap(
+            (milliseconds_since_previous_event, position) -> position = 1
+            or milliseconds_since_previous_event
+            > {{ var('millimetric__session_timeout_minutes') }} * 60 * 1000,
+            arrayDifference(arrayMap(at -> toUnixTimestamp64Milli(at), event_times)),
+            arrayEnumerate(event_times)
+        ) as is_chain_start,
+        arrayCumSum(arrayMap(is_start -> toUInt64(is_start), is_chain_start)) as chain_numbers,
+        -- each event's chain start: the latest start at or before it
+        arrayFill((at, is_start) -> is_start, event_times, is_chain_start) as chain_starts
+    from device_timelines
 ),
 
--- The length cap makes a session's start depend on the previous session's start, which no
--- window expresses. Only chains longer than the cap (always-on devices, bots) need that, so
--- they are split apart from the windows, which stay as they were; the price is one more read
--- of the events, grouped by device (about 0.2 s of CPU per million events).
+-- The length cap makes a session's start depend on the previous session's start. Only chains
+-- longer than the cap (always-on devices, bots) need that, so they are found apart, from one
+-- more read of the events grouped by device (about 0.2 s of CPU per million events), and the
+-- chains above stay simple array steps.
 long_chain_devices as (
     select
         project_id,
@@ -156,41 +149,59 @@ capped_session_starts as (
     group by project_id, anonymous_id
 ),
 
-sessions as (
+events_in_chains as (
     select
-        chains.*,
+        chains.project_id as project_id,
+        chains.anonymous_id as anonymous_id,
+        chains.session_number_offset as session_number_offset,
+        chains.device_event_number_offset as device_event_number_offset,
+        event,
+        toUInt64(device_event_number) as device_event_number,
+        chain_number,
+        chain_started_at,
         -- a device without long chains joins an empty array (arrays are never NULL, even with
-        -- join_use_nulls): its sessions are its chains. Otherwise the capped starts so far,
-        -- earlier chains' included, add to the number
-        chains.chain_number + arrayCount(
-            started_at -> started_at <= chains.occurred_at, capped_session_starts.capped_starts
-        ) as session_number,
-        -- the latest capped start at or before the event if it is in this chain (older ones
-        -- belong to earlier chains), else the chain's start; arrayLast gives 1970 for none
-        greatest(
-            chains.chain_started_at,
-            arrayLast(
-                started_at -> started_at <= chains.occurred_at, capped_session_starts.capped_starts
-            )
-        ) as session_started_at
+        -- join_use_nulls): its sessions are its chains
+        capped_session_starts.capped_starts as capped_starts
     from chains
     left join capped_session_starts
         on
             chains.project_id = capped_session_starts.project_id
             and chains.anonymous_id = capped_session_starts.anonymous_id
+    array join
+        chains.device_events as event,
+        arrayEnumerate(chains.device_events) as device_event_number,
+        chains.chain_numbers as chain_number,
+        chains.chain_starts as chain_started_at
+),
+
+sessions as (
+    select
+        *,
+        event.occurred_at as occurred_at,
+        -- the capped starts so far, earlier chains' included, add to the number
+        chain_number + arrayCount(
+            started_at -> started_at <= occurred_at, capped_starts
+        ) as session_number,
+        -- the latest capped start at or before the event if it is in this chain (older ones
+        -- belong to earlier chains), else the chain's start; arrayLast gives 1970 for none
+        greatest(
+            chain_started_at, arrayLast(started_at -> started_at <= occurred_at, capped_starts)
+        ) as session_started_at
+    from events_in_chains
 ),
 
 final as (
     select
-        event_id,
+        event.event_id as event_id,
         project_id,
-        event_name,
+        event.event_name as event_name,
         anonymous_id,
-        user_id,
+        event.user_id as user_id,
         -- the same device and start instant give the same id on every rebuild
         lower(hex(sipHash128(project_id, anonymous_id, session_started_at))) as session_id,
-        url,
-        referrer,
+        -- dictionary-encoded: few distinct pages and referrers
+        toLowCardinality(event.url) as url,
+        toLowCardinality(event.referrer) as referrer,
         session_number + session_number_offset as session_number,
         device_event_number + device_event_number_offset as device_event_number,
         occurred_at,
