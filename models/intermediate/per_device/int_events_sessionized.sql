@@ -6,6 +6,8 @@
         post_hook="{{ replace_device_regions() }}",
     )
 }}
+{%- set timeout_milliseconds = '(' ~ var('millimetric__session_timeout_minutes') ~ ' * 60000)' %}
+{%- set cap_milliseconds = '(' ~ var('millimetric__max_session_hours') ~ ' * 3600000)' %}
 -- sort key: sessions and identity resolution read one device's events in time order
 -- read in order: the input has the same sort key, so grouping by device streams and the
 -- output needs no sort before it is written
@@ -24,8 +26,8 @@ events as (
 device_timelines as (
     -- one row per device, its events in time order. The input is sorted by device, so the
     -- grouping streams one device at a time (optimize_aggregation_in_order) and nothing sorts
-    -- every event at once, unlike the window functions this replaced (23.3 s and 5.0 GB
-    -- against 13.9 s and 3.2 GB at 10M events, docs/benchmarks.md)
+    -- every event at once, unlike the window functions this replaced (10M events: 5.2 GB
+    -- peak with windows, 3.1 GB with arrays; docs/incremental.md)
     select
         project_id,
         anonymous_id,
@@ -57,7 +59,7 @@ chains as (
         arrayMap(
             (milliseconds_since_previous_event, position) -> position = 1
             or milliseconds_since_previous_event
-            > {{ var('millimetric__session_timeout_minutes') }} * 60 * 1000,
+            > {{ timeout_milliseconds }},
             arrayDifference(arrayMap(at -> toUnixTimestamp64Milli(at), event_times)),
             arrayEnumerate(event_times)
         ) as is_chain_start,
@@ -67,111 +69,65 @@ chains as (
     from device_timelines
 ),
 
--- The length cap makes a session's start depend on the previous session's start. Only chains
--- longer than the cap (always-on devices, bots) need that, so they are found apart, from one
--- more read of the events grouped by device (about 0.2 s of CPU per million events), and the
--- chains above stay simple array steps.
-long_chain_devices as (
+capped_chains as (
     select
-        project_id,
-        anonymous_id,
-        arraySort(groupArray(occurred_at)) as device_timestamps
-    from events
-    group by project_id, anonymous_id
-    -- outlasting the cap takes more than cap / timeout gaps of at most the timeout, so a device
-    -- with fewer events has no long chain (~2.5% of generated devices pass this)
-    having
-        (count() - 1) * {{ var('millimetric__session_timeout_minutes') }} * 60 * 1000
-        > {{ var('millimetric__max_session_hours') }} * 3600 * 1000
-),
-
-long_chains as (
-    select
-        project_id,
-        anonymous_id,
-        chain_timestamps
-    from long_chain_devices
-    -- the same chains as the windows find: split before each gap longer than the timeout
-    array join
-        arraySplit(
-            (occurred_at, milliseconds_since_previous_event) -> milliseconds_since_previous_event
-            > {{ var('millimetric__session_timeout_minutes') }} * 60 * 1000,
-            device_timestamps,
-            arrayDifference(
-                arrayMap(occurred_at -> toUnixTimestamp64Milli(occurred_at), device_timestamps)
-            )
-        ) as chain_timestamps
-    where
-        dateDiff('millisecond', chain_timestamps[1], chain_timestamps[-1])
-        > {{ var('millimetric__max_session_hours') }} * 3600 * 1000
-),
-
-long_chain_sessions as (
-    select
-        project_id,
-        anonymous_id,
+        *,
+        -- The length cap makes a session's start depend on the previous session's start.
         -- PostHog's rule: a session's cap counts from its own first event, so each next session
-        -- starts at the chain's first event more than the cap after the previous start. The
+        -- of a chain starts at its first event more than the cap after the previous start. The
         -- fold jumps one session per step rather than one event (arrayFold runs step by step
         -- for all rows together: a week of events every 10 minutes is 1,008 events but 7
         -- sessions). Each session starts more than one cap after the previous one, so span /
-        -- cap steps always suffice; steps past the chain's last session change nothing
-        arrayFold(
-            (session_starts, step) -> if(
-                dateDiff('millisecond', session_starts[-1], chain_timestamps[-1])
-                > {{ var('millimetric__max_session_hours') }} * 3600 * 1000,
-                arrayPushBack(
-                    session_starts,
-                    arrayFirst(
-                        occurred_at -> dateDiff('millisecond', session_starts[-1], occurred_at)
-                        > {{ var('millimetric__max_session_hours') }} * 3600 * 1000,
-                        chain_timestamps
-                    )
-                ),
-                session_starts
-            ),
-            range(intDiv(
-                dateDiff('millisecond', chain_timestamps[1], chain_timestamps[-1]),
-                {{ var('millimetric__max_session_hours') }} * 3600 * 1000
+        -- cap steps always suffice; steps past the chain's last session change nothing.
+        -- Outlasting the cap takes more than cap / timeout gaps of at most the timeout, so a
+        -- device with fewer events has no long chain and skips this (~2.5% of generated
+        -- devices do not). The result: the starts the cap adds, in time order
+        if(
+            (length(event_times) - 1) * {{ timeout_milliseconds }} > {{ cap_milliseconds }},
+            arrayFlatten(arrayMap(
+                chain -> arrayPopFront(arrayFold(
+                    (session_starts, step) -> if(
+                        dateDiff('millisecond', session_starts[-1], chain[-1])
+                        > {{ cap_milliseconds }},
+                        arrayPushBack(
+                            session_starts,
+                            arrayFirst(
+                                at -> dateDiff('millisecond', session_starts[-1], at)
+                                > {{ cap_milliseconds }},
+                                chain
+                            )
+                        ),
+                        session_starts
+                    ),
+                    range(intDiv(
+                        dateDiff('millisecond', chain[1], chain[-1]), {{ cap_milliseconds }}
+                    )),
+                    [chain[1]]
+                )),
+                arraySplit((at, is_start) -> is_start, event_times, is_chain_start)
             )),
-            [chain_timestamps[1]]
-        ) as session_starts
-    from long_chains
-),
-
-capped_session_starts as (
-    select
-        project_id,
-        anonymous_id,
-        -- the starts the cap adds; the chain's own first event is already a start
-        arraySort(arrayFlatten(groupArray(arrayPopFront(session_starts)))) as capped_starts
-    from long_chain_sessions
-    group by project_id, anonymous_id
+            cast([], 'Array(DateTime64(3, \'UTC\'))')
+        ) as capped_starts
+    from chains
 ),
 
 events_in_chains as (
     select
-        chains.project_id as project_id,
-        chains.anonymous_id as anonymous_id,
-        chains.session_number_offset as session_number_offset,
-        chains.device_event_number_offset as device_event_number_offset,
+        project_id,
+        anonymous_id,
+        session_number_offset,
+        device_event_number_offset,
         event,
         toUInt64(device_event_number) as device_event_number,
         chain_number,
         chain_started_at,
-        -- a device without long chains joins an empty array (arrays are never NULL, even with
-        -- join_use_nulls): its sessions are its chains
-        capped_session_starts.capped_starts as capped_starts
-    from chains
-    left join capped_session_starts
-        on
-            chains.project_id = capped_session_starts.project_id
-            and chains.anonymous_id = capped_session_starts.anonymous_id
+        capped_starts
+    from capped_chains
     array join
-        chains.device_events as event,
-        arrayEnumerate(chains.device_events) as device_event_number,
-        chains.chain_numbers as chain_number,
-        chains.chain_starts as chain_started_at
+        device_events as event,
+        arrayEnumerate(device_events) as device_event_number,
+        chain_numbers as chain_number,
+        chain_starts as chain_started_at
 ),
 
 sessions as (
