@@ -98,8 +98,8 @@ def seed_patterns() -> list[dict]:
 
 
 def seed_regex() -> re.Pattern:
-    """The seed as macros/bots/is_bot_user_agent.sql joins it (RE2 there; these patterns mean
-    the same in Python's re)."""
+    """The seed as macros/bots/is_bot_user_agent.sql joins it (Hyperscan there; these patterns
+    mean the same in Python's re)."""
     return re.compile("|".join(f"(?:{r['pattern']})" for r in seed_patterns()), re.IGNORECASE)
 
 

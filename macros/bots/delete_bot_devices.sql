@@ -1,10 +1,10 @@
 {#- The post-hook of every device-grain model (models/intermediate/per_device/, set in
     dbt_project.yml, and marts.sessions): delete the rows of the devices int_devices_bot_flagged
-    flags as machine-like. int_events_sessionized reads int_events_deduplicated, bots included,
-    so a bot device's rows are written, then deleted here before the next model reads them.
-    Deleting, rather than filtering the input, also removes what a device left before its
-    newest events flagged it: an incremental run replaces only the part of a device its new
-    rows reach, and a bot device has none downstream. A full rebuild ends in the same rows.
+    flags as machine-like. int_events_sessionized, the first of them, leaves bot devices out of
+    what it reads, so a full build has none to delete. Deleting here removes what a device
+    left before its newest events flagged it: an incremental run replaces only the part of a
+    device its new rows reach, and a bot device has none downstream. A full rebuild ends in the
+    same rows.
     Nothing is sent when this model holds no bot device, which is every run but those in which
     a bot sent events. -#}
 {% macro delete_bot_devices() -%}

@@ -5,6 +5,8 @@
         engine='MergeTree',
         partition_by='toMonday(occurred_at)',
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
+        pre_hook="{{ stage_repeated_event_ids(ref('stg_millimetric__events')) }}",
+        post_hook="drop table if exists {{ repeated_event_ids() }}",
     )
 }}
 -- sort key: every downstream model reads one device's events in time order
@@ -19,19 +21,16 @@ events as (
 ),
 
 repeated_ids as (
-    select
-        project_id,
-        event_id
-    from events
-    group by project_id, event_id
-    having count() > 1
+    -- hashes of the ids delivered more than once since the last run, staged by the pre-hook
+    -- (repeated_event_ids.sql)
+    select event_id_hash from {{ repeated_event_ids() }}
 ),
 
 first_deliveries as (
     -- ~1% of ids are redelivered: only those are sorted, which keeps a full build's memory
     -- to a third of sorting every event
     select * from events
-    where (project_id, event_id) not in (select * from repeated_ids)
+    where {{ event_id_hash() }} not in (select * from repeated_ids)
 
     union all
 
@@ -40,7 +39,7 @@ first_deliveries as (
         -- it when a later load (an old export, say) brings the same id with an older
         -- received_at, so a full rebuild must keep it too
         select * from events
-        where (project_id, event_id) in (select * from repeated_ids)
+        where {{ event_id_hash() }} in (select * from repeated_ids)
         order by inserted_at, received_at
         limit 1 by project_id, event_id
     )
