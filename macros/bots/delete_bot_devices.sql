@@ -8,16 +8,12 @@
     Nothing is sent when this model holds no bot device, which is every run but those in which
     a bot sent events. -#}
 {% macro delete_bot_devices() -%}
-    {%- set bot_devices -%}
-        (project_id, anonymous_id) in (
-            select project_id, anonymous_id
-            from {{ ref('int_devices_bot_flagged') }}
-            where is_bot
-        )
+    {%- set on_bot_device -%}
+        (project_id, anonymous_id) in ({{ bot_devices() }})
     {%- endset -%}
     {%- if execute and run_query(
-        'select count() from ' ~ this ~ ' where ' ~ bot_devices
+        'select count() from ' ~ this ~ ' where ' ~ on_bot_device
     ).columns[0].values()[0] > 0 -%}
-    delete from {{ this }} where {{ bot_devices }}
+    delete from {{ this }} where {{ on_bot_device }}
     {%- endif -%}
 {%- endmacro %}

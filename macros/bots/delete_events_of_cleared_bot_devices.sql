@@ -6,11 +6,7 @@
 {% macro delete_events_of_cleared_bot_devices() -%}
     {%- set cleared -%}
         quarantine_reason = 'bot_event_rate'
-        and (project_id, anonymous_id) not in (
-            select project_id, anonymous_id
-            from {{ ref('int_devices_bot_flagged') }}
-            where is_bot
-        )
+        and (project_id, anonymous_id) not in ({{ bot_devices() }})
     {%- endset -%}
     {%- if execute and is_incremental() and run_query(
         'select count() from ' ~ this ~ ' where ' ~ cleared

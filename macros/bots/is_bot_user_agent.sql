@@ -6,14 +6,17 @@
 {% macro is_bot_user_agent(user_agent) -%}
     {%- set extra = [] -%}
     {%- for pattern in var('millimetric__bot_user_agent_patterns') -%}
-        {%- do extra.append(sql_string_literal('(?i)' ~ pattern)) -%}
+        {%- do extra.append(sql_string_literal(pattern)) -%}
     {%- endfor -%}
     multiMatchAny(
         {{ user_agent }},
         (
             select
-                arrayConcat(
-                    groupArray('(?i)' || pattern), cast([{{ extra | join(', ') }}], 'Array(String)')
+                arrayMap(
+                    pattern -> concat('(?i)', pattern),
+                    arrayConcat(
+                        groupArray(pattern), cast([{{ extra | join(', ') }}], 'Array(String)')
+                    )
                 )
             from {{ ref('bot_user_agents') }}
         )

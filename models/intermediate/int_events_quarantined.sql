@@ -99,13 +99,7 @@ machine_like as (
                 where
                     quarantine_reason = 'bot_event_rate'
                     -- the sort key's prefix: only the bot devices' parts are read
-                    and (project_id, anonymous_id) in (
-                        select
-                            project_id,
-                            anonymous_id
-                        from {{ ref('int_devices_bot_flagged') }}
-                        where is_bot
-                    )
+                    and (project_id, anonymous_id) in ({{ bot_devices() }})
             )
         {% endif %}
 ),

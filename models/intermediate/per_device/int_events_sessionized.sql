@@ -29,13 +29,7 @@ human_events as (
     -- build of 10M events spent 14 s deleting them. The post-hook still removes the rows a
     -- device wrote before its newest events flagged it (delete_bot_devices.sql)
     select * from events
-    where (project_id, anonymous_id) not in (
-        select
-            project_id,
-            anonymous_id
-        from {{ ref('int_devices_bot_flagged') }}
-        where is_bot
-    )
+    where (project_id, anonymous_id) not in ({{ bot_devices() }})
 ),
 
 device_timelines as (
