@@ -43,6 +43,13 @@ def project_dir() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def dbt_target_dir(project: Path | None = None) -> Path:
+    """Where dbt writes a project's manifest, compiled SQL and run results: $DBT_TARGET_PATH
+    (dbt's own variable; relative to the project, as dbt reads it), else `target/`. Two test
+    workers on one checkout each set their own (scripts/pytest-files)."""
+    return (project or project_dir()) / os.environ.get("DBT_TARGET_PATH", "target")
+
+
 def target() -> str:
     """The dbt target every command uses, from $MILLIMETRIC_TARGET (default `local`)."""
     name = os.environ.get("MILLIMETRIC_TARGET", "local")

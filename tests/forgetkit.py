@@ -183,11 +183,11 @@ def assert_equals_full_rebuild() -> None:
 
 
 def assert_nowhere_on_disk(text: str, pipeline: dict, control: str) -> None:
-    """`text` is in no file of the warehouse, DAGSTER_HOME or dbt's target/, while `control`,
+    """`text` is in no file of the warehouse, DAGSTER_HOME or dbt's target folder, while `control`,
     someone who was not forgotten, is still found in the warehouse by the same scan: a scan
     that cannot see stored values would pass anything."""
     assert files_containing(control, pipeline["warehouse"]), f"the scan must see {control}"
-    folders = [pipeline["warehouse"], pipeline["home"], settings.project_dir() / "target"]
+    folders = [pipeline["warehouse"], pipeline["home"], settings.dbt_target_dir()]
     assert files_containing(text, *folders) == []
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration import settings
 from orchestration.dbt_cli import run_dbt
 
 # builds a warehouse with dbt, or runs a Dagster job: minutes, not seconds
@@ -73,7 +74,7 @@ def test_docs_generate_writes_a_catalog(chdb_path, tmp_path):
     project = copy_fixture(tmp_path)
     run_dbt(["build"], project_dir=project, quiet=True)
     run_dbt(["docs", "generate"], project_dir=project, quiet=True)
-    catalog = (project / "target" / "catalog.json").read_text()
+    catalog = (settings.dbt_target_dir(project) / "catalog.json").read_text()
     assert "colours_table" in catalog and "colour_name_upper" in catalog
 
 

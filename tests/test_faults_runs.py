@@ -151,6 +151,7 @@ def assert_dead_run_released(instance: DagsterInstance, run_id: str, stderr: str
 # 1. A killed build or forget does not wedge the runs after it
 
 
+@pytest.mark.slow
 def test_a_build_killed_mid_run_does_not_wedge_the_next_one(chdb_path, dagster_home, tmp_path):
     write_generated(days=2, visitors=200, projects=1, seed=21)
     killed = Command(tmp_path, "killed", "build")
@@ -175,6 +176,7 @@ def test_a_build_killed_mid_run_does_not_wedge_the_next_one(chdb_path, dagster_h
     assert_equals_full_rebuild()
 
 
+@pytest.mark.slow
 def test_a_forget_killed_mid_way_is_finished_by_the_next_forget(
     chdb_path, dagster_home, query, tmp_path
 ):
@@ -222,6 +224,7 @@ def test_a_forget_killed_mid_way_is_finished_by_the_next_forget(
     assert_equals_full_rebuild()
 
 
+@pytest.mark.slow
 def test_the_sensor_releases_a_run_whose_process_died(chdb_path, dagster_home, tmp_path):
     """A run left STARTED, holding the warehouse slot, by a process that is gone: here one
     started the way runs were before they carried their process in tags, so only the pid of
@@ -270,6 +273,7 @@ def test_the_sensor_releases_a_run_whose_process_died(chdb_path, dagster_home, t
 # 1. Waiting says for what, gives up, and stops on a signal
 
 
+@pytest.mark.slow
 def test_a_waiting_build_says_for_what_and_gives_up_and_stops_on_sigterm(
     chdb_path, dagster_home, tmp_path
 ):
@@ -313,6 +317,7 @@ def test_a_waiting_build_says_for_what_and_gives_up_and_stops_on_sigterm(
 # 1. SIGTERM and Ctrl-C stop a run cleanly
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_build_cleanly_and_the_next_build_need_not_wait(
     chdb_path, dagster_home, tmp_path
 ):
@@ -348,6 +353,7 @@ def test_sigterm_stops_a_build_cleanly_and_the_next_build_need_not_wait(
     assert "waiting for the warehouse" not in again.stderr()
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_forget_and_leaves_its_request_pending(
     chdb_path, dagster_home, query, tmp_path
 ):

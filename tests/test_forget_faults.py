@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from orchestration import warehouse
 from orchestration.cli import main
 from orchestration.forget import propagate_pending, request_forget, verify_pending
@@ -49,6 +51,7 @@ def utc_now() -> dt.datetime:
 # 2. A replay and a device clock that runs ahead
 
 
+@pytest.mark.slow
 def test_a_replay_cannot_bring_back_a_person_whose_clock_ran_ahead(pipeline, query, tmp_path):
     # Ada's phone clock runs 7 hours ahead: inside the 24 h skew allowance, not quarantined
     received = utc_now()

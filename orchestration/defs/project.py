@@ -24,9 +24,12 @@ PIPELINE = AssetSelection.groups("forget", "seeds", "staging", "intermediate", "
 def dbt_project() -> DbtProject:
     """The dbt project, parsed once per process so that its manifest exists."""
     folder = settings.project_dir()
-    if not (folder / "target" / "manifest.json").is_file():
+    target_dir = settings.dbt_target_dir(folder)
+    if not (target_dir / "manifest.json").is_file():
         run_dbt(["parse", "--quiet"], quiet=True)
-    return DbtProject(project_dir=folder, profiles_dir=folder, target=settings.target())
+    return DbtProject(
+        project_dir=folder, profiles_dir=folder, target=settings.target(), target_path=target_dir
+    )
 
 
 def dbt_resource() -> DbtCliResource:

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration import settings
+
 # A column with one of these names identifies a person or a device, or carries what they did.
 PERSONAL_COLUMN = re.compile(r"(^|_)(user_id|anonymous_id)$|^(traits|properties|raw_line)$")
 # Tables that need no purge: views hold nothing; these keep only bare ids, by design.
@@ -63,7 +65,7 @@ RAW_TARGETS = (
 
 def load_manifest(project_dir: Path) -> dict:
     """The dbt manifest of the project; `dbt parse` (or any build) writes it."""
-    path = project_dir / "target" / "manifest.json"
+    path = settings.dbt_target_dir(project_dir) / "manifest.json"
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: run `dbt parse` first")
     return json.loads(path.read_text())
