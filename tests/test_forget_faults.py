@@ -100,14 +100,20 @@ def test_a_replay_cannot_bring_back_a_person_whose_clock_ran_ahead(pipeline, que
 
 
 def insert_files(folders: list[Path]) -> dict[Path, int]:
-    """The insert files (`*.native`) under the folders, with their sizes."""
+    """The insert files (`*.native`) under the folders, with their sizes. os.walk, not rglob:
+    the load renames and removes part folders while they are listed, and os.walk skips a
+    folder that vanished where rglob raises."""
     sizes = {}
     for folder in folders:
-        for file in folder.rglob("*.native"):
-            try:
-                sizes[file] = file.stat().st_size
-            except FileNotFoundError:  # the insert finished meanwhile
-                pass
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                if not name.endswith(".native"):
+                    continue
+                file = Path(parent) / name
+                try:
+                    sizes[file] = file.stat().st_size
+                except FileNotFoundError:  # the insert finished meanwhile
+                    pass
     return sizes
 
 
