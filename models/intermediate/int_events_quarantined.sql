@@ -9,44 +9,48 @@
 }}
 -- sort key: forget finds a device's quarantined rows by prefix
 
+{%- set event_columns = [
+    'event_id', 'project_id', 'event_name', 'anonymous_id', 'user_id', 'url', 'referrer',
+    'properties', 'user_agent',
+] %}
+{%- set stamp_columns = ['occurred_at', 'received_at', 'inserted_at'] %}
+{#- only rows stored within the margin can be read again, so only those are checked -#}
+{%- set stored_within_margin -%}
+    select project_id, event_id, received_at from {{ this }} where {{ inserted_since_last_run() }}
+{%- endset %}
+
 with
 
-events as (
-    select * from {{ ref('stg_millimetric__events') }}
+held_back as (
+    -- kept out of every downstream model
+    select
+        {{ event_columns | join(', ') }},
+        quarantine_reason,
+        {{ stamp_columns | join(', ') }}
+    from {{ ref('stg_millimetric__events') }}
     where
         quarantine_reason != ''
         and {{ inserted_since_last_run() }}
         {% if is_incremental() %}
-            -- only rows stored within the margin can be read again, so only those are checked
-            and (project_id, event_id, received_at) not in (
-                select
-                    project_id,
-                    event_id,
-                    received_at
-                from {{ this }}
-                where {{ inserted_since_last_run() }}
-            )
+            and (project_id, event_id, received_at) not in ({{ stored_within_margin }})
         {% endif %}
 ),
 
-conversion_events as (
-    -- events that passed staging, one per (project_id, event_id): what conversions reads
-    select * from {{ ref('int_events_deduplicated') }}
+unreadable_revenue as (
+    -- not held back: conversions counts the event, with a NULL revenue; this row says why.
+    -- Read from the events that passed staging, one per (project_id, event_id)
+    select
+        {{ event_columns | join(', ') }},
+        'revenue_not_a_decimal' as quarantine_reason,
+        {{ stamp_columns | join(', ') }}
+    from {{ ref('int_events_deduplicated') }}
     where
         {{ has_unreadable_revenue('event_name', 'properties') }}
         -- int_events_deduplicated ran earlier in this build; rows stored between the two reads
         -- are within the margin, so the next build still finds them
         and {{ inserted_since_last_run() }}
         {% if is_incremental() %}
-            -- only rows stored within the margin can be read again, so only those are checked
-            and (project_id, event_id, received_at) not in (
-                select
-                    project_id,
-                    event_id,
-                    received_at
-                from {{ this }}
-                where {{ inserted_since_last_run() }}
-            )
+            and (project_id, event_id, received_at) not in ({{ stored_within_margin }})
         {% endif %}
 ),
 
@@ -56,19 +60,9 @@ machine_like as (
     -- changes only with the device's new events, so an incremental run reads only the flagged
     -- devices with events stored since its last run
     select
-        event_id,
-        project_id,
-        event_name,
-        anonymous_id,
-        user_id,
-        url,
-        referrer,
-        properties,
-        user_agent,
+        {{ event_columns | join(', ') }},
         'bot_event_rate' as quarantine_reason,
-        occurred_at,
-        received_at,
-        inserted_at
+        {{ stamp_columns | join(', ') }}
     from {{ ref('int_events_deduplicated') }}
     where
         (project_id, anonymous_id) in (
@@ -79,7 +73,7 @@ machine_like as (
             where
                 is_bot
                 {% if is_incremental() %}
-                    -- int_events_deduplicated ran earlier in this build, as for conversion_events
+                    -- int_events_deduplicated ran earlier in this build, as for unreadable_revenue
                     and (project_id, anonymous_id) in (
                         select
                             project_id,
@@ -102,44 +96,6 @@ machine_like as (
                     and (project_id, anonymous_id) in ({{ bot_devices() }})
             )
         {% endif %}
-),
-
-held_back as (
-    -- kept out of every downstream model
-    select
-        event_id,
-        project_id,
-        event_name,
-        anonymous_id,
-        user_id,
-        url,
-        referrer,
-        properties,
-        user_agent,
-        quarantine_reason,
-        occurred_at,
-        received_at,
-        inserted_at
-    from events
-),
-
-unreadable_revenue as (
-    -- not held back: conversions counts the event, with a NULL revenue; this row says why
-    select
-        event_id,
-        project_id,
-        event_name,
-        anonymous_id,
-        user_id,
-        url,
-        referrer,
-        properties,
-        user_agent,
-        'revenue_not_a_decimal' as quarantine_reason,
-        occurred_at,
-        received_at,
-        inserted_at
-    from conversion_events
 ),
 
 final as (

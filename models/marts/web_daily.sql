@@ -11,6 +11,10 @@
 -- sort key: dashboards read one project's date range, then group by channel and source
 -- an incremental run replaces the days whose sessions or credits changed
 -- (days_whose_inputs_changed.sql)
+{%- set session_counts = [
+    'visitor_count', 'new_visitor_count', 'person_count', 'session_count',
+    'engaged_session_count', 'bounce_count', 'pageview_count',
+] %}
 
 with
 
@@ -53,7 +57,7 @@ session_metrics as (
     group by project_id, session_date, channel, source, medium, campaign, entry_path
 ),
 
-credited_sessions as (
+credited_conversions as (
     -- a conversion lands on the row of the session credited with it: that session's day and
     -- entry page, which may be days before the conversion. One without any touch keeps the
     -- Unassigned credit row's empty source, medium and campaign, on the day it converted.
@@ -65,7 +69,13 @@ credited_sessions as (
         credits.medium as medium,
         credits.campaign as campaign,
         coalesce(sessions.entry_path, '') as entry_path,
-        {{ credited_reporting_revenue() }} as revenue,
+        {%- for count in session_counts %}
+            toUInt64(0) as {{ count }},
+        {%- endfor %}
+        toInt64(0) as duration_milliseconds,
+        count() as conversion_count,
+        -- in the reporting currency: amounts in different currencies are never added
+        toDecimal128({{ known_sum(credited_reporting_revenue()) }}, 6) as revenue,
         toDate(coalesce(credits.touch_started_at, credits.converted_at)) as session_date
     from credits
     left join sessions
@@ -73,30 +83,9 @@ credited_sessions as (
             credits.project_id = sessions.project_id
             and credits.session_id = sessions.session_id
             and credits.touch_started_at = sessions.started_at
-),
-
-credited_conversions as (
-    select
-        project_id,
-        channel,
-        source,
-        medium,
-        campaign,
-        entry_path,
-        toUInt64(0) as visitor_count,
-        toUInt64(0) as new_visitor_count,
-        toUInt64(0) as person_count,
-        toUInt64(0) as session_count,
-        toUInt64(0) as engaged_session_count,
-        toUInt64(0) as bounce_count,
-        toUInt64(0) as pageview_count,
-        toInt64(0) as duration_milliseconds,
-        count() as conversion_count,
-        -- in the reporting currency: amounts in different currencies are never added
-        toDecimal128({{ known_sum('revenue') }}, 6) as revenue,
-        session_date
-    from credited_sessions
-    group by project_id, session_date, channel, source, medium, campaign, entry_path
+    group by
+        credits.project_id, session_date, credits.channel, credits.source, credits.medium,
+        credits.campaign, entry_path
 ),
 
 daily_rows as (
@@ -114,13 +103,9 @@ final as (
         medium,
         campaign,
         entry_path,
-        sum(visitor_count) as visitor_count,
-        sum(new_visitor_count) as new_visitor_count,
-        sum(person_count) as person_count,
-        sum(session_count) as session_count,
-        sum(engaged_session_count) as engaged_session_count,
-        sum(bounce_count) as bounce_count,
-        sum(pageview_count) as pageview_count,
+        {%- for count in session_counts %}
+            sum({{ count }}) as {{ count }},
+        {%- endfor %}
         sum(duration_milliseconds) / 1000 as total_duration_seconds,
         if(
             sum(session_count) = 0,

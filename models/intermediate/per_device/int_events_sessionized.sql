@@ -6,8 +6,6 @@
         post_hook="{{ replace_device_regions() }}",
     )
 }}
-{%- set timeout_milliseconds = '(' ~ var('millimetric__session_timeout_minutes') ~ ' * 60000)' %}
-{%- set cap_milliseconds = '(' ~ var('millimetric__max_session_hours') ~ ' * 3600000)' %}
 -- sort key: sessions and identity resolution read one device's events in time order
 -- read in order: the input has the same sort key, so grouping by device streams and the
 -- output needs no sort before it is written. Blocks of 8,192 rows (not 65,409) hold fewer
@@ -33,10 +31,8 @@ human_events as (
 ),
 
 device_timelines as (
-    -- one row per device, its events in time order. The input is sorted by device, so the
-    -- grouping streams one device at a time (optimize_aggregation_in_order) and nothing sorts
-    -- every event at once, unlike the window functions this replaced (10M events: 5.2 GB
-    -- peak with windows, 3.1 GB with arrays; docs/incremental.md)
+    -- one row per device, its events in time order: nothing sorts every event at once, unlike
+    -- the window functions this replaced (5.2 GB against 3.1 GB; docs/incremental.md)
     select
         project_id,
         anonymous_id,
@@ -63,86 +59,24 @@ chains as (
     select
         *,
         arrayMap(event -> event.occurred_at, device_events) as event_times,
-        -- a chain is a run of events without a gap longer than the timeout: the session before
-        -- the length cap. Strictly longer: a gap of exactly 30:00 stays in the chain
-        arrayMap(
-            (milliseconds_since_previous_event, position) -> position = 1
-            or milliseconds_since_previous_event
-            > {{ timeout_milliseconds }},
-            arrayDifference(arrayMap(at -> toUnixTimestamp64Milli(at), event_times)),
-            arrayEnumerate(event_times)
-        ) as is_chain_start,
+        {{ is_chain_start('event_times') }} as is_chain_start,
         arrayCumSum(arrayMap(is_start -> toUInt64(is_start), is_chain_start)) as chain_numbers,
         -- each event's chain start: the latest start at or before it
-        arrayFill((at, is_start) -> is_start, event_times, is_chain_start) as chain_starts
+        arrayFill((at, is_start) -> is_start, event_times, is_chain_start) as chain_starts,
+        {{ session_starts_added_by_length_cap('event_times', 'is_chain_start') }}
+            as capped_starts
     from device_timelines
 ),
 
-capped_chains as (
-    select
-        *,
-        -- The length cap makes a session's start depend on the previous session's start.
-        -- PostHog's rule: a session's cap counts from its own first event, so each next session
-        -- of a chain starts at its first event more than the cap after the previous start. The
-        -- fold jumps one session per step rather than one event (arrayFold runs step by step
-        -- for all rows together: a week of events every 10 minutes is 1,008 events but 7
-        -- sessions). Each session starts more than one cap after the previous one, so span /
-        -- cap steps always suffice; steps past the chain's last session change nothing.
-        -- Outlasting the cap takes more than cap / timeout gaps of at most the timeout, so a
-        -- device with fewer events has no long chain and skips this (~2.5% of generated
-        -- devices do not). The result: the starts the cap adds, in time order
-        if(
-            (length(event_times) - 1) * {{ timeout_milliseconds }} > {{ cap_milliseconds }},
-            arrayFlatten(arrayMap(
-                chain -> arrayPopFront(arrayFold(
-                    (session_starts, step) -> if(
-                        dateDiff('millisecond', session_starts[-1], chain[-1])
-                        > {{ cap_milliseconds }},
-                        arrayPushBack(
-                            session_starts,
-                            arrayFirst(
-                                at -> dateDiff('millisecond', session_starts[-1], at)
-                                > {{ cap_milliseconds }},
-                                chain
-                            )
-                        ),
-                        session_starts
-                    ),
-                    range(intDiv(
-                        dateDiff('millisecond', chain[1], chain[-1]), {{ cap_milliseconds }}
-                    )),
-                    [chain[1]]
-                )),
-                arraySplit((at, is_start) -> is_start, event_times, is_chain_start)
-            )),
-            cast([], 'Array(DateTime64(3, \'UTC\'))')
-        ) as capped_starts
-    from chains
-),
-
-events_in_chains as (
+sessions as (
     select
         project_id,
         anonymous_id,
         session_number_offset,
         device_event_number_offset,
         event,
-        toUInt64(device_event_number) as device_event_number,
-        chain_number,
-        chain_started_at,
-        capped_starts
-    from capped_chains
-    array join
-        device_events as event,
-        arrayEnumerate(device_events) as device_event_number,
-        chain_numbers as chain_number,
-        chain_starts as chain_started_at
-),
-
-sessions as (
-    select
-        *,
         event.occurred_at as occurred_at,
+        toUInt64(event_position) as device_event_number,
         -- the capped starts so far, earlier chains' included, add to the number
         chain_number + arrayCount(
             started_at -> started_at <= occurred_at, capped_starts
@@ -152,7 +86,12 @@ sessions as (
         greatest(
             chain_started_at, arrayLast(started_at -> started_at <= occurred_at, capped_starts)
         ) as session_started_at
-    from events_in_chains
+    from chains
+    array join
+        device_events as event,
+        arrayEnumerate(device_events) as event_position,
+        chain_numbers as chain_number,
+        chain_starts as chain_started_at
 ),
 
 final as (

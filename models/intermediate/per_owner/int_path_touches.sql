@@ -72,15 +72,6 @@ window_sessions as (
         - toIntervalDay({{ var('millimetric__attribution_lookback_days') }})
 ),
 
-converted_owners as (
-    select distinct
-        project_id,
-        conversion_name,
-        if(user_id is null, 'device', 'user') as owner_type,
-        coalesce(user_id, anonymous_id) as owner_id
-    from conversions
-),
-
 sessions_per_conversion_name as (
     select
         window_sessions.*,
@@ -107,12 +98,14 @@ non_conversion_touches as (
         toNullable(sessions.started_at) as touch_started_at,
         sessions.last_session_started_at as path_ended_at
     from sessions_per_conversion_name as sessions
-    left anti join converted_owners
-        on
-            sessions.project_id = converted_owners.project_id
-            and sessions.conversion_name = converted_owners.conversion_name
-            and sessions.owner_type = converted_owners.owner_type
-            and sessions.owner_id = converted_owners.owner_id
+    where (project_id, conversion_name, owner_type, owner_id) not in (
+        select
+            project_id,
+            conversion_name,
+            if(user_id is null, 'device', 'user') as owner_type,
+            coalesce(user_id, anonymous_id) as owner_id
+        from conversions
+    )
 ),
 
 all_touches as (
