@@ -10,6 +10,7 @@ from pathlib import Path
 
 import lz4.block
 import pytest
+import zstandard
 from dagster import DagsterInstance
 
 from orchestration import settings, warehouse
@@ -17,17 +18,17 @@ from orchestration.build import run_job
 from orchestration.dbt_cli import run_dbt
 from orchestration.forget import request_forget
 from orchestration.forget.audit import audit_row
+from orchestration.forget.targets import EXEMPT_TABLES
 from tests.eventkit import COLUMNS, T0, Event, insert_events, minutes
 from tests.snapshots import assert_same_tables, snapshot
-
-try:  # Python 3.14+; ClickHouse's default codec is LZ4, ZSTD only when a column asks for it
-    from compression import zstd
-except ImportError:
-    zstd = None
 
 HOSTILE_ID = "x' OR 1=1 --"
 ADA_EMAIL = "ada.q7k2m@forgetme.test"
 BOB_EMAIL = "bob.z9w4t@forgetme.test"
+# ids long and odd enough that finding one in a decompressed file cannot be chance
+BOB_ID = "bob.r8d3w"
+CY_ID = "cy.h6t2v"
+CY_SERVER = "server.c3x8n"
 
 
 def identify(project: str, device: str, at: dt.datetime, user: str, email: str) -> Event:
@@ -57,19 +58,19 @@ def world() -> list[Event]:
         Event("p1", "phone", T0 + 2 * day, url="https://shop.example/?gclid=g1"),
         identify("p1", "phone", T0 + 2 * day + minutes(1), "ada", ADA_EMAIL),
         Event("p1", "laptop", T0 + 3 * day, user_id="ada"),
-        identify("p1", "laptop", T0 + 3 * day + minutes(3), "bob", BOB_EMAIL),
+        identify("p1", "laptop", T0 + 3 * day + minutes(3), BOB_ID, BOB_EMAIL),
         Event(
             "p1",
             "laptop",
             T0 + 3 * day + minutes(4),
             "purchase",
-            "bob",
+            BOB_ID,
             properties={"revenue": 9.99, "currency": "EUR"},
         ),
         Event("p1", "tablet", T0 + 4 * day, referrer="https://www.google.com/"),
         identify("p1", "tablet", T0 + 4 * day + minutes(1), HOSTILE_ID, "h@forgetme.test"),
-        Event("p1", "server", T0 + 5 * day, "signup", "cy"),
-        Event("p1", "server", T0 + 5 * day + minutes(1), user_id="cy"),
+        Event("p1", CY_SERVER, T0 + 5 * day, "signup", CY_ID),
+        Event("p1", CY_SERVER, T0 + 5 * day + minutes(1), user_id=CY_ID),
         Event("p2", "laptop", T0, url=ad),
         identify("p2", "laptop", T0 + minutes(3), "ada", "other.ada@p2.test"),
         Event(
@@ -115,8 +116,11 @@ def decompressed(data: bytes, name: str = "") -> bytes:
                 block = lz4.block.decompress(payload, uncompressed_size=plain_size)
             except lz4.block.LZ4BlockError as error:
                 raise UnreadableData(f"{name}: block at byte {offset}: {error}") from error
-        elif method == _ZSTD and zstd is not None:
-            block = zstd.decompress(payload)
+        elif method == _ZSTD:
+            try:
+                block = zstandard.ZstdDecompressor().decompress(payload, max_output_size=plain_size)
+            except zstandard.ZstdError as error:
+                raise UnreadableData(f"{name}: block at byte {offset}: {error}") from error
         else:
             raise UnreadableData(f"{name}: compression method 0x{method:02x} at byte {offset}")
         if len(block) != plain_size:
@@ -126,21 +130,25 @@ def decompressed(data: bytes, name: str = "") -> bytes:
     return b"".join(out)
 
 
+# Files ClickHouse writes in compressed blocks: column data, the primary index (it holds the
+# sort key's values, user and device ids included, ZSTD by default) and marks (offsets)
+_COMPRESSED = {".bin", ".cidx", ".cmrk2", ".cmrk3", ".cmrk4"}
+
+
 def _readable(path: Path) -> bytes:
-    """A file's bytes as stored, plus, for column data (`.bin`), what its blocks hold. Marks
-    and the primary index (`.cmrk*`, `.cidx`, ZSTD by default) hold offsets and sort-key values,
-    never traits or properties; they are read as stored."""
+    """A file's bytes as stored, plus, for a file written in compressed blocks, what they hold."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:  # removed while the scan ran (a replaced part): gone anyway
         return b""
-    return data + decompressed(data, str(path)) if path.suffix == ".bin" else data
+    return data + decompressed(data, str(path)) if path.suffix in _COMPRESSED else data
 
 
 def files_containing(text: str, *folders: Path) -> list[str]:
     """Every file under the folders whose bytes contain text, as ClickHouse stores it: column
-    data is LZ4-compressed, so the blocks of every `.bin` file are decompressed first. A `.bin`
-    file it cannot read raises UnreadableData rather than passing unread."""
+    data is LZ4-compressed and the primary index ZSTD-compressed, so their blocks are
+    decompressed first. A file it cannot decompress raises UnreadableData rather than passing
+    unread."""
     needle = text.encode()
     return sorted(
         str(path)
@@ -149,6 +157,20 @@ def files_containing(text: str, *folders: Path) -> list[str]:
         for path in folder.rglob("*")
         if path.is_file() and not path.is_symlink() and needle in _readable(path)
     )
+
+
+def tables_holding(text: str, pipeline: dict) -> set[str]:
+    """The warehouse tables with a file that holds text, by the data paths chDB reports for
+    each table; a file of no table is named by its path."""
+    with warehouse.connect() as client:
+        rows = client.query("select database || '.' || name, data_paths from system.tables")
+        paths = [(Path(p).resolve(), table) for table, data in rows.result_rows for p in data]
+    holding = set()
+    for file in files_containing(text, pipeline["warehouse"]):
+        resolved = Path(file).resolve()
+        tables = [table for path, table in paths if resolved.is_relative_to(path)]
+        holding.update(tables or [file])
+    return holding
 
 
 @pytest.fixture
@@ -189,6 +211,20 @@ def assert_nowhere_on_disk(text: str, pipeline: dict, control: str) -> None:
     assert files_containing(control, pipeline["warehouse"]), f"the scan must see {control}"
     folders = [pipeline["warehouse"], pipeline["home"], settings.dbt_target_dir()]
     assert files_containing(text, *folders) == []
+
+
+def assert_id_nowhere_on_disk(forgotten: str, pipeline: dict, control: str) -> None:
+    """A forgotten user or device id is in no file of the warehouse but the tables that keep
+    the bare id by design (forget's EXEMPT_TABLES: the request, the audit log, the tombstones),
+    nor in DAGSTER_HOME or dbt's target folder. Ids live in every derived table, and in the
+    primary index of those sorted by them, so this reaches further than a trait. `control`,
+    an id that was not forgotten, must be found by the same scan in a derived table."""
+    derived = {
+        t for t in tables_holding(control, pipeline) if t.startswith(("analytics.", "marts."))
+    }
+    assert derived, f"the scan must see {control} in a derived table"
+    assert tables_holding(forgotten, pipeline) - set(EXEMPT_TABLES) == set()
+    assert files_containing(forgotten, pipeline["home"], settings.dbt_target_dir()) == []
 
 
 def write_ndjson(path: Path, events: list[Event]) -> Path:

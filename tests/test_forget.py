@@ -19,8 +19,12 @@ from tests.eventkit import COLUMNS, Event, insert_events
 from tests.forgetkit import (
     ADA_EMAIL,
     BOB_EMAIL,
+    BOB_ID,
+    CY_ID,
+    CY_SERVER,
     HOSTILE_ID,
     assert_equals_full_rebuild,
+    assert_id_nowhere_on_disk,
     assert_nowhere_on_disk,
     audit,
     files_containing,
@@ -108,7 +112,7 @@ def test_forget_a_user_everywhere(pipeline, query):
         "select JSONExtractString(traits, 'email') from marts.users where project_id = 'p2'"
     ) == [("other.ada@p2.test",)]
     # Bob keeps his account and his purchase
-    assert query("select count() from marts.conversions where user_id = 'bob'") == [(2,)]
+    assert query(f"select count() from marts.conversions where user_id = '{BOB_ID}'") == [(2,)]
     assert_equals_full_rebuild()
 
 
@@ -147,12 +151,14 @@ def test_forget_a_device(pipeline, query):
     # Ada keeps her phone; Bob, known only from the laptop, is gone
     assert query(
         "select user_id, device_count from marts.users where project_id = 'p1' order by user_id"
-    ) == [("ada", 1), ("cy", 1), (HOSTILE_ID, 1)]
+    ) == [("ada", 1), (CY_ID, 1), (HOSTILE_ID, 1)]
     assert query(
         "select count() from marts.sessions where project_id = 'p2' and anonymous_id = 'laptop'"
     ) == [(1,)]
     # Ada's identify on her phone stays
     assert_nowhere_on_disk(BOB_EMAIL, pipeline, control=ADA_EMAIL)
+    # Bob's id is in every derived table he was in, and in the sort key of some
+    assert_id_nowhere_on_disk(BOB_ID, pipeline, control=CY_ID)
     assert_equals_full_rebuild()
 
 
@@ -191,11 +197,14 @@ def test_a_batch_with_unknown_and_hostile_ids_rewrites_each_partition_once(pipel
 def test_a_device_only_the_forgotten_person_used_leaves_the_device_tables(pipeline, query):
     """Cy's server sent only her events. int_devices_bot_flagged has no user column, yet its
     row for that device must go with her: a rebuild from what remains has no such device."""
-    device = "select count() from analytics.int_devices_bot_flagged where anonymous_id = 'server'"
+    flags = "analytics.int_devices_bot_flagged"
+    device = f"select count() from {flags} where anonymous_id = '{CY_SERVER}'"
     assert query(device) == [(1,)]
-    forget("p1", user_id="cy")
+    forget("p1", user_id=CY_ID)
     pipeline["run"]("forget_propagation")
     assert query(device) == [(0,)]
+    assert_id_nowhere_on_disk(CY_ID, pipeline, control=BOB_ID)
+    assert_id_nowhere_on_disk(CY_SERVER, pipeline, control=BOB_ID)
     # the shared laptop and Ada's phone keep their rows
     assert query(
         "select count() from analytics.int_devices_bot_flagged where project_id = 'p1'"

@@ -25,11 +25,13 @@ from tests.eventkit import T0, insert_events
 from tests.forgetkit import (
     ADA_EMAIL,
     BOB_EMAIL,
+    BOB_ID,
     assert_nowhere_on_disk,
     audit,
     files_containing,
     forget,
     identify,
+    tables_holding,
     world,
     write_ndjson,
 )
@@ -276,7 +278,9 @@ def test_the_disk_scan_sees_every_stored_email(chdb_path):
     assert files_containing("nobody.ever@forgetme.test", chdb_path) == []
 
 
-def test_the_disk_scan_never_silently_misses_data_it_cannot_decompress(chdb_path):
+def test_the_disk_scan_reads_zstd_columns(chdb_path):
+    """ZSTD is not ClickHouse's default codec for data, but a column may ask for it, and the
+    primary index and marks use it; the scan decompresses it like LZ4."""
     with warehouse.connect() as client:
         client.command(
             "create table default.zstd_emails (email String CODEC(ZSTD)) "
@@ -284,11 +288,39 @@ def test_the_disk_scan_never_silently_misses_data_it_cannot_decompress(chdb_path
         )
         emails = [[f"u{n}.z9w4t@forgetme.test"] for n in range(2000)] + [[BOB_EMAIL]]
         client.insert("default.zstd_emails", emails, column_names=["email"])
-    try:
-        found = files_containing(BOB_EMAIL, chdb_path)
-    except forgetkit.UnreadableData:
-        return  # refusing is fine: a forget test then fails rather than passing blind
-    assert found
+    assert files_containing(BOB_EMAIL, chdb_path)
+
+
+def test_the_disk_scan_reads_the_primary_index(chdb_path):
+    """A table sorted by user id keeps ids in its primary index (ZSTD) as well as in its column
+    data; the scan finds them in both, and names the table the files belong to."""
+    with warehouse.connect() as client:
+        client.command(
+            "create table default.by_user (user_id String, n UInt64) "
+            "engine = MergeTree order by user_id"
+        )
+        # enough granules for ZSTD to compress the index (a few keys are stored as they are)
+        client.command(
+            "insert into default.by_user select {id:String}, 0 union all "
+            "select concat('u', toString(number), '.r8d3w'), number from numbers(200000)",
+            parameters={"id": BOB_ID},
+        )
+    found = files_containing(BOB_ID, chdb_path)
+    index = [Path(file) for file in found if file.endswith("primary.cidx")]
+    assert index, found
+    assert all(BOB_ID.encode() not in file.read_bytes() for file in index), "seen undecompressed"
+    assert tables_holding(BOB_ID, {"warehouse": chdb_path}) == {"default.by_user"}
+
+
+def test_the_disk_scan_refuses_a_block_it_cannot_decompress():
+    """A codec the scan does not know raises, so a forget test fails rather than passing blind."""
+    payload = b"bob.z9w4t@forgetme.test"
+    header = bytes([0x91]) + (9 + len(payload)).to_bytes(4, "little")
+    block = bytes(16) + header + len(payload).to_bytes(4, "little") + payload
+    with pytest.raises(forgetkit.UnreadableData, match="compression method 0x91 at byte 0"):
+        forgetkit.decompressed(block, "x.bin")
+    # the same block marked as stored without compression is read
+    assert forgetkit.decompressed(bytes(16) + bytes([0x02]) + block[17:], "x.bin") == payload
 
 
 def test_the_disk_scan_reads_a_column_across_its_compressed_blocks(chdb_path):
