@@ -159,14 +159,14 @@ def files_containing(text: str, *folders: Path) -> list[str]:
     )
 
 
-def tables_holding(text: str, pipeline: dict) -> set[str]:
+def tables_holding(text: str, warehouse_dir: Path) -> set[str]:
     """The warehouse tables with a file that holds text, by the data paths chDB reports for
     each table; a file of no table is named by its path."""
     with warehouse.connect() as client:
         rows = client.query("select database || '.' || name, data_paths from system.tables")
         paths = [(Path(p).resolve(), table) for table, data in rows.result_rows for p in data]
     holding = set()
-    for file in files_containing(text, pipeline["warehouse"]):
+    for file in files_containing(text, warehouse_dir):
         resolved = Path(file).resolve()
         tables = [table for path, table in paths if resolved.is_relative_to(path)]
         holding.update(tables or [file])
@@ -219,11 +219,12 @@ def assert_id_nowhere_on_disk(forgotten: str, pipeline: dict, control: str) -> N
     nor in DAGSTER_HOME or dbt's target folder. Ids live in every derived table, and in the
     primary index of those sorted by them, so this reaches further than a trait. `control`,
     an id that was not forgotten, must be found by the same scan in a derived table."""
+    warehouse_dir = pipeline["warehouse"]
     derived = {
-        t for t in tables_holding(control, pipeline) if t.startswith(("analytics.", "marts."))
+        t for t in tables_holding(control, warehouse_dir) if t.startswith(("analytics.", "marts."))
     }
     assert derived, f"the scan must see {control} in a derived table"
-    assert tables_holding(forgotten, pipeline) - set(EXEMPT_TABLES) == set()
+    assert tables_holding(forgotten, warehouse_dir) - set(EXEMPT_TABLES) == set()
     assert files_containing(forgotten, pipeline["home"], settings.dbt_target_dir()) == []
 
 

@@ -112,7 +112,8 @@ def test_forget_a_user_everywhere(pipeline, query):
         "select JSONExtractString(traits, 'email') from marts.users where project_id = 'p2'"
     ) == [("other.ada@p2.test",)]
     # Bob keeps his account and his purchase
-    assert query(f"select count() from marts.conversions where user_id = '{BOB_ID}'") == [(2,)]
+    bobs = "select count() from marts.conversions where user_id = {id:String}"
+    assert query(bobs, {"id": BOB_ID}) == [(2,)]
     assert_equals_full_rebuild()
 
 
@@ -198,11 +199,11 @@ def test_a_device_only_the_forgotten_person_used_leaves_the_device_tables(pipeli
     """Cy's server sent only her events. int_devices_bot_flagged has no user column, yet its
     row for that device must go with her: a rebuild from what remains has no such device."""
     flags = "analytics.int_devices_bot_flagged"
-    device = f"select count() from {flags} where anonymous_id = '{CY_SERVER}'"
-    assert query(device) == [(1,)]
+    device = f"select count() from {flags} where anonymous_id = {{id:String}}"
+    assert query(device, {"id": CY_SERVER}) == [(1,)]
     forget("p1", user_id=CY_ID)
     pipeline["run"]("forget_propagation")
-    assert query(device) == [(0,)]
+    assert query(device, {"id": CY_SERVER}) == [(0,)]
     assert_id_nowhere_on_disk(CY_ID, pipeline, control=BOB_ID)
     assert_id_nowhere_on_disk(CY_SERVER, pipeline, control=BOB_ID)
     # the shared laptop and Ada's phone keep their rows

@@ -309,7 +309,7 @@ def test_the_disk_scan_reads_the_primary_index(chdb_path):
     index = [Path(file) for file in found if file.endswith("primary.cidx")]
     assert index, found
     assert all(BOB_ID.encode() not in file.read_bytes() for file in index), "seen undecompressed"
-    assert tables_holding(BOB_ID, {"warehouse": chdb_path}) == {"default.by_user"}
+    assert tables_holding(BOB_ID, chdb_path) == {"default.by_user"}
 
 
 def test_the_disk_scan_refuses_a_block_it_cannot_decompress():

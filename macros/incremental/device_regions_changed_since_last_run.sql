@@ -226,9 +226,9 @@
             project_id,
             anonymous_id,
             dateDiff('millisecond', last_event_at, earliest_change_at)
-            <= {{ var('millimetric__session_timeout_minutes') }} * 60 * 1000
+            <= {{ session_timeout_milliseconds() }}
             and dateDiff('millisecond', session_started_at, earliest_change_at)
-            <= {{ var('millimetric__max_session_hours') }} * 3600 * 1000 as is_joinable,
+            <= {{ max_session_milliseconds() }} as is_joinable,
             if(is_joinable, session_started_at, earliest_change_at) as rebuild_from,
             toUInt64(if(is_joinable, previous_session_number - 1, previous_session_number))
                 as session_number_offset,

@@ -5,7 +5,7 @@
     arrayMap(
         (milliseconds_since_previous_event, position) -> position = 1
         or milliseconds_since_previous_event
-        > ({{ var('millimetric__session_timeout_minutes') }} * 60000),
+        > {{ session_timeout_milliseconds() }},
         arrayDifference(arrayMap(at -> toUnixTimestamp64Milli(at), {{ event_times }})),
         arrayEnumerate({{ event_times }})
     )

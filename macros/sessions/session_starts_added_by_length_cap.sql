@@ -11,8 +11,8 @@
     the timeout, so a device with fewer events has no long chain and skips the fold (about
     2.5% of generated devices do not). -#}
 {% macro session_starts_added_by_length_cap(event_times, is_chain_start) -%}
-    {%- set cap = '(' ~ var('millimetric__max_session_hours') ~ ' * 3600000)' -%}
-    {%- set timeout = '(' ~ var('millimetric__session_timeout_minutes') ~ ' * 60000)' -%}
+    {%- set cap = max_session_milliseconds() -%}
+    {%- set timeout = session_timeout_milliseconds() -%}
     if(
         (length({{ event_times }}) - 1) * {{ timeout }} > {{ cap }},
         arrayFlatten(arrayMap(
