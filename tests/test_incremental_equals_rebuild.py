@@ -341,8 +341,9 @@ def rewritten_days(query, table: str) -> list[tuple]:
 
 def test_the_daily_rollups_replace_only_the_days_that_changed(chdb_path, query):
     """A new event in a stored session rewrites that session's day of web_daily and nothing of
-    the attribution rollups; a forget that empties a day removes it; a changed setting rewrites
-    every day. Each state equals a full rebuild."""
+    the attribution rollups; a new session of a person with a conversion rewrites its own day,
+    not the conversion's, although her credits are rewritten; a forget that empties a day
+    removes it; a changed setting rewrites every day. Each state equals a full rebuild."""
     days = [T0 + dt.timedelta(days=d) for d in (0, 2, 4)]
     history = [Event("p1", "laptop", day + minutes(m)) for day in days for m in (0, 10)]
     purchase = {"revenue": 20, "currency": "USD"}
@@ -357,17 +358,28 @@ def test_the_daily_rollups_replace_only_the_days_that_changed(chdb_path, query):
     run_dbt(["run"], quiet=True)
     mark_every_rollup_row()
 
+    dates = [day.date() for day in days]
+    tablet_day = (T0 + dt.timedelta(days=6)).date()
+
+    def assert_rewritten(web_daily_days: set[dt.date]) -> None:
+        """web_daily rewrote exactly these days, the attribution rollups none (the purchase's)"""
+        assert rewritten_days(query, "marts.web_daily") == [
+            (day, day in web_daily_days) for day in [*dates, tablet_day]
+        ]
+        for table in ("marts.attribution_daily", "marts.attribution_roas"):
+            assert rewritten_days(query, table) == [(dates[0], False)], table
+
     insert_events([Event("p1", "laptop", days[2] + minutes(20))])
     run_dbt(["run"], quiet=True)
-    dates = [day.date() for day in days]
-    assert rewritten_days(query, "marts.web_daily") == [
-        (dates[0], False),
-        (dates[1], False),
-        (dates[2], True),
-        ((T0 + dt.timedelta(days=6)).date(), False),
-    ]
-    assert rewritten_days(query, "marts.attribution_daily") == [(dates[0], False)]
-    assert rewritten_days(query, "marts.attribution_roas") == [(dates[0], False)]
+    assert_rewritten({dates[2]})
+
+    # Ada's credits are rewritten under a new stamp (her owner changed) with the same content
+    credits_stamp = "select max(deduplicated_at) from marts.attribution_credits"
+    stamped_before = query(credits_stamp)
+    insert_events([Event("p1", "phone", days[1] + minutes(30))])
+    run_dbt(["run"], quiet=True)
+    assert query(credits_stamp) > stamped_before
+    assert_rewritten({dates[1], dates[2]})
 
     forget_now([("p1", {"anonymous_id": "tablet"})])
     run_dbt(["run"], quiet=True)
@@ -382,7 +394,7 @@ def test_the_daily_rollups_replace_only_the_days_that_changed(chdb_path, query):
         for table in ROLLUP_METRICS
     }
     assert marked == {
-        "marts.web_daily": dates[:2],
+        "marts.web_daily": dates[:1],
         "marts.attribution_daily": dates[:1],
         "marts.attribution_roas": [],
     }

@@ -3,9 +3,13 @@
     incremental run replaces only the days whose input rows changed.
 
     A day's fingerprint, per input, is its row count and the sum of its rows' hashes. An input
-    built per device or per owner hashes each row's deduplicated_at: every rewritten row gets a
-    new one. An input without that stamp (ad spend, a few rows a campaign-day) hashes whole
-    rows. No id is hashed, so the fingerprints hold no personal data. Each hash also covers the
+    built per device hashes each row's deduplicated_at: every rewritten row gets a new one. An
+    input built per owner rewrites every row of a changed person under a new stamp, changed or
+    not, so it is named in `hashed_by_content` and hashes its rows' content instead: every
+    column but the stamp and the ids (fingerprint_excluded_columns), which no rollup reads of
+    it. Then only the days whose rows really changed differ, not every day the person has a
+    row on. An input without the stamp (ad spend, a few rows a campaign-day) hashes whole rows.
+    No id is hashed, so the fingerprints hold no personal data. Each hash also covers the
     settings the rows depend on and the model's own SQL: changing either rebuilds every day.
 
     The pre-hook stages every day's fingerprints in memory and compares them with the ones the
@@ -40,9 +44,28 @@
     {{- return(sql_string_literal(tojson(settings, sort_keys=true))) -}}
 {%- endmacro %}
 
+{#- What a content fingerprint leaves out: the stamp, and the ids, which are personal data -#}
+{% macro fingerprint_excluded_columns() -%}
+    {{- return(['deduplicated_at', 'user_id', 'anonymous_id', 'session_id', 'conversion_id']) -}}
+{%- endmacro %}
+
+{#- What one row of an input adds to its day's fingerprint, besides the settings -#}
+{% macro fingerprinted_row(name, hashed_by_content) -%}
+    {%- set columns = adapter.get_columns_in_relation(ref(name)) | map(attribute='name') | list -%}
+    {%- if name in hashed_by_content -%}
+        {%- set excluded = fingerprint_excluded_columns() -%}
+        {{- columns | reject('in', excluded) | join(', ') -}}
+    {%- elif 'deduplicated_at' in columns -%}
+        deduplicated_at
+    {%- else -%}
+        *
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The pre-hook. `inputs` maps each input model's name to the expression of its rows' day;
-    `day_column` is the rollup's own day column; `settings` names the vars its SQL reads. -#}
-{% macro delete_days_whose_inputs_changed(inputs, day_column, settings=[]) -%}
+    `day_column` is the rollup's own day column; `settings` names the vars its SQL reads;
+    `hashed_by_content` names the inputs built per owner. -#}
+{% macro delete_days_whose_inputs_changed(inputs, day_column, settings=[], hashed_by_content=[]) -%}
     {%- if not execute -%}
         {{- return('') -}}
     {%- endif -%}
@@ -51,15 +74,14 @@
     {%- call statement('stage_rollup_fingerprints') -%}
         create table {{ rollup_fingerprints_now() }} engine = Memory as
         {% for name, day in inputs.items() -%}
-            {%- set columns = adapter.get_columns_in_relation(ref(name)) -%}
-            {%- set stamped = 'deduplicated_at' in columns | map(attribute='name') | list -%}
             select
                 project_id,
                 toDate({{ day }}) as day,
                 {{ sql_string_literal(name) }} as input,
                 count() as row_count,
+                -- a tuple: cityHash64 of a NULL argument is NULL, which sum() would skip
                 sum(cityHash64(
-                    {{ settings }}, {{ 'deduplicated_at' if stamped else '*' }}
+                    {{ settings }}, tuple({{ fingerprinted_row(name, hashed_by_content) }})
                 )) as row_hash_sum
             from {{ ref(name) }}
             group by project_id, day

@@ -5,7 +5,7 @@
         pre_hook="{{ delete_days_whose_inputs_changed({
             'sessions': 'started_at',
             'attribution_credits': 'coalesce(touch_started_at, converted_at)',
-        }, 'session_date') }}",
+        }, 'session_date', hashed_by_content=['attribution_credits']) }}",
     )
 }}
 -- sort key: dashboards read one project's date range, then group by channel and source
@@ -15,6 +15,8 @@
     'visitor_count', 'new_visitor_count', 'person_count', 'session_count',
     'engaged_session_count', 'bounce_count', 'pageview_count',
 ] %}
+{#- a row's key besides its day, the sort key's order -#}
+{%- set row_key = ['project_id', 'channel', 'source', 'medium', 'campaign', 'entry_path'] %}
 
 with
 
@@ -54,21 +56,18 @@ session_metrics as (
         toNullable(toDecimal128(0, 6)) as revenue,
         toDate(started_at) as session_date
     from sessions
-    group by project_id, session_date, channel, source, medium, campaign, entry_path
+    group by session_date, {{ row_key | join(', ') }}
 ),
 
 credited_conversions as (
     -- a conversion lands on the row of the session credited with it: that session's day and
-    -- entry page, which may be days before the conversion. One without any touch keeps the
-    -- Unassigned credit row's empty source, medium and campaign, on the day it converted.
-    -- The session is matched on its start too, so that a day's rows read that day's only.
+    -- entry page (carried by the credit), which may be days before the conversion. One without
+    -- any touch keeps the Unassigned credit row's empty source, medium, campaign and entry
+    -- page, on the day it converted.
     select
-        credits.project_id as project_id,
-        credits.channel as channel,
-        credits.source as source,
-        credits.medium as medium,
-        credits.campaign as campaign,
-        coalesce(sessions.entry_path, '') as entry_path,
+        {%- for column in row_key %}
+            {{ column }},
+        {%- endfor %}
         {%- for count in session_counts %}
             toUInt64(0) as {{ count }},
         {%- endfor %}
@@ -76,16 +75,9 @@ credited_conversions as (
         count() as conversion_count,
         -- in the reporting currency: amounts in different currencies are never added
         toDecimal128({{ known_sum(credited_reporting_revenue()) }}, 6) as revenue,
-        toDate(coalesce(credits.touch_started_at, credits.converted_at)) as session_date
+        toDate(coalesce(touch_started_at, converted_at)) as session_date
     from credits
-    left join sessions
-        on
-            credits.project_id = sessions.project_id
-            and credits.session_id = sessions.session_id
-            and credits.touch_started_at = sessions.started_at
-    group by
-        credits.project_id, session_date, credits.channel, credits.source, credits.medium,
-        credits.campaign, entry_path
+    group by session_date, {{ row_key | join(', ') }}
 ),
 
 daily_rows as (
@@ -97,12 +89,9 @@ daily_rows as (
 final as (
     -- each key has at most one row of each kind, so summing the distinct counts is exact
     select
-        project_id,
-        channel,
-        source,
-        medium,
-        campaign,
-        entry_path,
+        {%- for column in row_key %}
+            {{ column }},
+        {%- endfor %}
         {%- for count in session_counts %}
             sum({{ count }}) as {{ count }},
         {%- endfor %}
@@ -116,7 +105,7 @@ final as (
         {{ known_sum('revenue') }} as revenue,
         session_date
     from daily_rows
-    group by project_id, session_date, channel, source, medium, campaign, entry_path
+    group by session_date, {{ row_key | join(', ') }}
 )
 
 select * from final

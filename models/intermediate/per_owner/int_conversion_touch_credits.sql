@@ -57,6 +57,7 @@ final as (
         source,
         medium,
         campaign,
+        entry_path,
         touch_number,
         is_last_touch,
         touch_started_at,

@@ -42,6 +42,7 @@ touches_in_window as (
         sessions.entry_source as source,
         sessions.entry_medium as medium,
         sessions.entry_campaign as campaign,
+        sessions.entry_path as entry_path,
         sessions.started_at as touch_started_at,
         converting_sessions.converted_at as converted_at
     from converting_sessions
@@ -72,6 +73,7 @@ final as (
         source,
         medium,
         campaign,
+        entry_path,
         row_number() over conversion_touches as touch_number,
         count() over (partition by conversion_id) as touch_count,
         dateDiff('millisecond', touch_started_at, converted_at) / 86400000 as touch_age_days,
