@@ -464,6 +464,46 @@ def test_a_sessions_mart_from_an_older_release_asks_for_a_full_refresh(chdb_path
     run_dbt(["run", "--select", "sessions", "--full-refresh"], quiet=True)
 
 
+def test_append_models_from_an_older_release_ask_for_a_full_refresh(chdb_path, query):
+    """dbt-clickhouse compares the stored columns only of models with a unique key. An append
+    model (per owner, per device, per day) whose table lacks a column the model now builds
+    stops with what to do before its pre-hook deletes anything, not at its insert with the
+    engine's "Number of columns doesn't match" after the owners' rows are gone."""
+    purchase = {"revenue": 20, "currency": "USD"}
+    insert_events(
+        [
+            Event("p1", "laptop", T0, url=URLS[1][0]),
+            Event("p1", "laptop", T0 + minutes(1), "$identify", "ada"),
+            Event("p1", "laptop", T0 + minutes(2), "purchase", "ada", properties=purchase),
+        ]
+    )
+    run_dbt(["seed"], quiet=True)
+    run_dbt(["run"], quiet=True)
+    older = {
+        "analytics.int_conversion_touches": "entry_path",
+        "analytics.int_sessions_aggregated": "entry_path",
+        "marts.web_daily": "bounce_count",
+    }
+    with warehouse.connect() as client:
+        for table, column in older.items():
+            client.command(f"alter table {table} drop column {column}")
+    stored = {table: query(f"select * from {table} order by all") for table in older}
+
+    # a new event of Ada's reaches everything but the three, so each has changes to stage
+    insert_events([Event("p1", "laptop", T0 + minutes(3))])
+    models = [table.split(".")[1] for table in older]
+    run_dbt(["run", "--exclude", *(f"{model}+" for model in models)], quiet=True)
+    for table, column in older.items():
+        schema, model = table.split(".")
+        failed = run_dbt(["run", "--select", model], check=False, quiet=True)
+        assert failed.returncode == 1, table
+        assert f"`{schema}`.`{model}` was built by an older release" in failed.stdout
+        assert f"(missing: {column}; no longer built: none)" in failed.stdout
+        assert "millimetric build --full-refresh" in failed.stdout
+        assert query(f"select * from {table} order by all") == stored[table], table
+    run_dbt(["run", "--full-refresh"], quiet=True)
+
+
 def test_a_changed_setting_reaches_every_owner_without_a_full_refresh(chdb_path):
     """The per-owner models recompute only owners with changed devices; a changed setting
     (here the attribution lookback and half-life) changes every owner, and the next build

@@ -96,6 +96,7 @@
         create table {{ rollup_days_to_rebuild() }} engine = Memory as
         {{ days_whose_fingerprints_differ() }}
     {%- endcall -%}
+    {{- require_stored_columns_as_built() -}}
     {%- set days = run_query('select count() from ' ~ rollup_days_to_rebuild()) -%}
     {%- set days = days.columns[0].values()[0] -%}
     {%- do log(this ~ ': rebuilding ' ~ days ~ ' changed project-days', info=True) -%}

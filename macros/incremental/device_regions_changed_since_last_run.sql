@@ -46,6 +46,7 @@
                 toTimeZone(now64(3), 'UTC') as rebuilt_at
             from ({{ regions }})
         {%- endcall -%}
+        {{- require_stored_columns_as_built() -}}
         create table {{ device_region_lookup() }}
         engine = Join(any, left, project_id, anonymous_id)
         settings persistent = 0 as

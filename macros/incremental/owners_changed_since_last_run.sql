@@ -67,6 +67,7 @@
                 (select changes_through from changes) as changes_through
             from owners
         {%- endcall -%}
+        {{- require_stored_columns_as_built() -}}
         delete from {{ this }}
         where {{ owner_key(user_column, device_column) }} in (
             select project_id, owner_type, owner_id from {{ owners_to_rebuild() }}
