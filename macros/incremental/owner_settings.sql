@@ -1,7 +1,7 @@
 {#- The watermark of the pre-hook (owners_changed_since_last_run.sql): the table's newest
     deduplicated_at, or the epoch, so that every owner is rebuilt, when the settings changed -#}
 {% macro owners_watermark() -%}
-    {%- if stored_owner_settings() == current_owner_settings() -%}
+    {%- if not every_owner_is_rebuilt() -%}
         {{- return('(select max(deduplicated_at) from ' ~ this ~ ')') -}}
     {%- endif -%}
     {%- do log(
@@ -9,6 +9,16 @@
         info=True
     ) -%}
     {{- return('toDateTime64(0, 3)') -}}
+{%- endmacro %}
+
+{#- Whether this incremental run rebuilds every owner because the settings changed. The model
+    then reads its inputs whole and the pre-hook truncates, as a full build does: matching
+    every row against every staged owner took 545 s at 10M events, against a 125 s full build -#}
+{% macro every_owner_is_rebuilt() -%}
+    {{- return(
+        execute and is_incremental()
+        and stored_owner_settings() != current_owner_settings()
+    ) -}}
 {%- endmacro %}
 
 {#- The post-hook: record the settings the rows were built with, drop the staged owners -#}

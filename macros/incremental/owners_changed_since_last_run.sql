@@ -68,10 +68,14 @@
             from owners
         {%- endcall -%}
         {{- require_stored_columns_as_built() -}}
+        {%- if every_owner_is_rebuilt() -%}
+        truncate table {{ this }}
+        {%- else -%}
         delete from {{ this }}
         where {{ owner_key(user_column, device_column) }} in (
             select project_id, owner_type, owner_id from {{ owners_to_rebuild() }}
         )
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -94,7 +98,7 @@
     and the device owners themselves); all devices on a full build. -#}
 {% macro devices_of_owners_to_rebuild() -%}
     {{- depend_on_owner_sources() -}}
-    {%- if not is_incremental() -%}
+    {%- if not is_incremental() or every_owner_is_rebuilt() -%}
         {{- return('true') -}}
     {%- endif -%}
     (project_id, anonymous_id) in (
@@ -113,7 +117,7 @@
 {#- A filter on a per-owner input or output: the rows of the staged owners; all on a full build -#}
 {% macro owner_is_rebuilt(user_column='user_id', device_column='anonymous_id') -%}
     {{- depend_on_owner_sources() -}}
-    {%- if not is_incremental() -%}
+    {%- if not is_incremental() or every_owner_is_rebuilt() -%}
         {{- return('true') -}}
     {%- endif -%}
     {{ owner_key(user_column, device_column) }} in (
