@@ -17,7 +17,8 @@
 {% macro every_owner_is_rebuilt() -%}
     {{- return(
         execute and is_incremental()
-        and stored_owner_settings() != current_owner_settings()
+        and once_per_rendering('stored_owner_settings', stored_owner_settings)
+        != once_per_rendering('current_owner_settings', current_owner_settings)
     ) -}}
 {%- endmacro %}
 
@@ -26,7 +27,8 @@
     {%- if execute -%}
         {%- do run_query(
             'insert into ' ~ owner_settings_table() ~ ' (model, fingerprint) select '
-            ~ sql_string_literal(this.identifier) ~ ', ' ~ sql_string_literal(current_owner_settings())
+            ~ sql_string_literal(this.identifier) ~ ', '
+            ~ sql_string_literal(once_per_rendering('current_owner_settings', current_owner_settings))
         ) -%}
     {%- endif -%}
     drop table if exists {{ owners_to_rebuild() }}
@@ -57,6 +59,10 @@
 
 {#- Build metadata beside the forget audit, not a model table: one row per per-owner build -#}
 {% macro owner_settings_table() -%}
+    {{- return(once_per_rendering('owner_settings_table', create_owner_settings_table)) -}}
+{%- endmacro %}
+
+{% macro create_owner_settings_table() -%}
     {%- do run_query('create database if not exists audit') -%}
     {%- do run_query(
         'create table if not exists audit.per_owner_settings'
