@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import lz4.block
@@ -14,7 +15,7 @@ import zstandard
 from dagster import DagsterInstance
 
 from orchestration import settings, warehouse
-from orchestration.build import run_job
+from orchestration.build import prepare_dagster_home, run_job
 from orchestration.dbt_cli import run_dbt
 from orchestration.forget import request_forget
 from orchestration.forget.audit import audit_row
@@ -173,19 +174,35 @@ def tables_holding(text: str, warehouse_dir: Path) -> set[str]:
     return holding
 
 
+@pytest.fixture(scope="session")
+def built_world(tmp_path_factory) -> Path:
+    """The world as nightly_build leaves it, built once per test process: the chDB directory
+    and the DAGSTER_HOME whose event log holds that run. Each test gets a copy (`pipeline`)."""
+    root = tmp_path_factory.mktemp("forget_world")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MILLIMETRIC_TARGET", "local")
+        env.setenv("MILLIMETRIC_CHDB_PATH", str(root / "warehouse"))
+        env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+        settings.disable_telemetry()
+        prepare_dagster_home()
+        insert_events(world())
+        with DagsterInstance.get() as instance:
+            assert run_job("nightly_build", instance=instance).success
+    return root
+
+
 @pytest.fixture
-def pipeline(chdb_path, dagster_home):
-    """The world built by nightly_build, with a Dagster instance whose event log is on disk."""
-    instance = DagsterInstance.get()
-    insert_events(world())
-    assert run_job("nightly_build", instance=instance).success
+def pipeline(chdb_path, dagster_home, built_world):
+    """This test's copy of the built world, with a Dagster instance whose event log is on disk.
+    chDB's links between its folders are relative, so the copy opens on its own files."""
+    shutil.copytree(built_world / "warehouse", chdb_path, symlinks=True)
+    shutil.copytree(built_world / "dagster_home", dagster_home, symlinks=True, dirs_exist_ok=True)
 
     def run(job: str, raise_on_error: bool = True):
         with DagsterInstance.get() as fresh:
             return run_job(job, instance=fresh, raise_on_error=raise_on_error)
 
-    yield {"home": dagster_home, "run": run, "warehouse": chdb_path}
-    instance.dispose()
+    return {"home": dagster_home, "run": run, "warehouse": chdb_path}
 
 
 def forget(project_id: str, **key) -> str:

@@ -37,6 +37,7 @@ from tests.forgetkit import (
 )
 
 pipeline = forgetkit.pipeline
+built_world = forgetkit.built_world
 
 MARTS_WITH_USERS = ("sessions", "identity_stitch", "users", "conversions", "attribution_credits")
 
