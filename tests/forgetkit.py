@@ -1,6 +1,6 @@
 """A small world for forget tests: two projects that share id strings, a person on two
-devices, a shared device, and a hostile id. The pipeline fixture that builds it through the
-real Dagster jobs, and the disk scan that is forget's bar."""
+devices, a shared device, and a hostile id. The fixtures that build it once through the real
+Dagster jobs and give each test a copy, and the disk scan that is forget's bar."""
 
 from __future__ import annotations
 
