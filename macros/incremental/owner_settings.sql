@@ -57,7 +57,9 @@
     {{- return(fingerprint.columns[0].values()[0]) -}}
 {%- endmacro %}
 
-{#- Build metadata beside the forget audit, not a model table: one row per per-owner build -#}
+{#- Build metadata beside the forget audit, not a model table: the settings of each per-owner
+    model's builds. Merges keep the latest row per model (a table created before 2026-12-03 is a
+    plain MergeTree and keeps every build's row); reads take argMax, so both answer alike -#}
 {% macro owner_settings_table() -%}
     {{- return(once_per_rendering('owner_settings_table', create_owner_settings_table)) -}}
 {%- endmacro %}
@@ -67,7 +69,7 @@
     {%- do run_query(
         'create table if not exists audit.per_owner_settings'
         ~ ' (model String, fingerprint String, built_at DateTime64(3) default now64(3))'
-        ~ ' engine = MergeTree order by (model, built_at)'
+        ~ ' engine = ReplacingMergeTree(built_at) order by model'
     ) -%}
     {{- return('audit.per_owner_settings') -}}
 {%- endmacro %}
