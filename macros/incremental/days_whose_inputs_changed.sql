@@ -37,10 +37,7 @@
     (owner_settings.sql; a change rebuilds every owner, and rewrites rows under an unchanged
     stamp when no event is new), the model's own `settings`, and its SQL -#}
 {% macro rollup_settings(names) -%}
-    {%- set settings = {
-        'owners': once_per_rendering('current_owner_settings', current_owner_settings),
-        'sql': model.checksum.checksum,
-    } -%}
+    {%- set settings = {'owners': current_owner_settings(), 'sql': model.checksum.checksum} -%}
     {%- for name in names -%}
         {%- do settings.update({name: var(name)}) -%}
     {%- endfor -%}

@@ -17,8 +17,7 @@
 {% macro every_owner_is_rebuilt() -%}
     {{- return(
         execute and is_incremental()
-        and once_per_rendering('stored_owner_settings', stored_owner_settings)
-        != once_per_rendering('current_owner_settings', current_owner_settings)
+        and stored_owner_settings() != current_owner_settings()
     ) -}}
 {%- endmacro %}
 
@@ -27,8 +26,7 @@
     {%- if execute -%}
         {%- do run_query(
             'insert into ' ~ owner_settings_table() ~ ' (model, fingerprint) select '
-            ~ sql_string_literal(this.identifier) ~ ', '
-            ~ sql_string_literal(once_per_rendering('current_owner_settings', current_owner_settings))
+            ~ sql_string_literal(this.identifier) ~ ', ' ~ sql_string_literal(current_owner_settings())
         ) -%}
     {%- endif -%}
     drop table if exists {{ owners_to_rebuild() }}
@@ -37,8 +35,13 @@
 {#- What a per-owner model's rows depend on besides the devices' rows: the settings below and
     the currency_rates seed. When they differ from those the table was last built with, the
     pre-hook rebuilds every owner, as a full rebuild would (a changed path transform, lookback
-    or rate reaches the stored history without a --full-refresh). -#}
+    or rate reaches the stored history without a --full-refresh). Queried once per rendering:
+    every owner filter of a model's SQL asks for it. -#}
 {% macro current_owner_settings() -%}
+    {{- return(once_per_rendering('current_owner_settings', query_current_owner_settings)) -}}
+{%- endmacro %}
+
+{% macro query_current_owner_settings() -%}
     {%- set settings = {} -%}
     {%- for name in [
         'millimetric__conversions', 'millimetric__attribution_lookback_days',
@@ -74,7 +77,12 @@
     {{- return('audit.per_owner_settings') -}}
 {%- endmacro %}
 
+{#- The settings this model's rows were last built with, queried once per rendering -#}
 {% macro stored_owner_settings() -%}
+    {{- return(once_per_rendering('stored_owner_settings', query_stored_owner_settings)) -}}
+{%- endmacro %}
+
+{% macro query_stored_owner_settings() -%}
     {%- set stored = run_query(
         'select argMax(fingerprint, built_at) from ' ~ owner_settings_table()
         ~ ' where model = ' ~ sql_string_literal(this.identifier)
