@@ -78,8 +78,21 @@ class _Signalled(BaseException):
         self.signum = signum
 
 
+# Signals received within stop_on_signals. Python prints and drops an exception raised in a
+# weakref callback or __del__, and a signal can arrive in one (CI saw SIGTERM lost in
+# SQLAlchemy's _collection_gced while `forget` waited), so the waiting loops look here too.
+_received: list[int] = []
+
+
 def _raise_on_signals(signum: int, frame: object) -> None:
+    _received.append(signum)
     raise _Signalled(signum)
+
+
+def raise_if_signalled() -> None:
+    """Raise again a signal whose exception was dropped; called by the waiting loops."""
+    if _received:
+        raise _Signalled(_received[-1])
 
 
 @contextmanager
@@ -96,6 +109,7 @@ def stop_on_signals() -> Iterator[None]:
         # `nohup` and `command &` in a script ignore SIGINT on purpose: keep it so
         if signal.getsignal(number) is not signal.SIG_IGN
     }
+    _received.clear()
     try:
         yield
     except _Signalled as signalled:
@@ -115,7 +129,7 @@ def run_job(
     when waiting takes longer than settings.warehouse_wait_seconds()."""
     settings.disable_telemetry()
     instance = instance or dagster_instance()
-    waiting = runs.Waiting()
+    waiting = runs.Waiting(interrupted=raise_if_signalled)
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def(name)
@@ -159,6 +173,7 @@ def _execute_watched(
         last = time.monotonic()
         while worker.is_alive():
             worker.join(runs.POLL_SECONDS)
+            raise_if_signalled()
             now = time.monotonic()
             if worker.is_alive() and runs.waiting_for_slot(instance, run_id):
                 found = runs.holders(instance, waiting.notice, exclude=run_id)

@@ -138,7 +138,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     require_ids(project_id=args.project_id, user_id=args.user_id, anonymous_id=args.anonymous_id)
-    from orchestration.build import dagster_instance, run_job, stop_on_signals
+    from orchestration.build import (
+        dagster_instance,
+        raise_if_signalled,
+        run_job,
+        stop_on_signals,
+    )
     from orchestration.forget import request_forget
     from orchestration.forget.audit import audit_row
     from orchestration.runs import RunStopped, Waiting
@@ -148,7 +153,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
     instance = dagster_instance()
     try:
         with stop_on_signals():
-            Waiting().until_free(instance)
+            Waiting(interrupted=raise_if_signalled).until_free(instance)
     except RunStopped as stopped:
         return report_stopped("forget", stopped, "; nothing was recorded")
     with warehouse.connect() as client:

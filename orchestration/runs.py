@@ -278,14 +278,22 @@ class Waiting:
     """Time spent waiting for the warehouse: told to the user when it starts, when what holds
     the warehouse changes and every minute; a WarehouseBusy past the allowed time."""
 
-    def __init__(self, notice: Notice = tell, limit: float | None = None) -> None:
+    def __init__(
+        self,
+        notice: Notice = tell,
+        limit: float | None = None,
+        interrupted: Callable[[], None] = lambda: None,
+    ) -> None:
         self.notice = notice
+        # called at every poll: raises to stop waiting (build.raise_if_signalled)
+        self.interrupted = interrupted
         self.limit = settings.warehouse_wait_seconds() if limit is None else limit
         self.waited = 0.0
         self._told: tuple[list[str], float] | None = None
 
     def tick(self, found: list[str], seconds: float) -> None:
         """`seconds` more spent waiting on `found`."""
+        self.interrupted()
         self.waited += seconds
         if self.waited >= self.limit:
             raise WarehouseBusy(

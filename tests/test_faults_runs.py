@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, build_sensor_context
 
-from orchestration import settings, tables, warehouse
+from orchestration import build, settings, tables, warehouse
 from orchestration.build import run_job
 from orchestration.cli import main
 from orchestration.dbt_cli import run_dbt
 from orchestration.definitions import defs
 from orchestration.forget import request_forget
 from orchestration.forget.audit import audit_row
-from orchestration.runs import proc_stat
+from orchestration.runs import RunStopped, Waiting, proc_stat
 from tests.snapshots import assert_same_tables, snapshot
 from tests.traffickit import write_generated
 
@@ -271,6 +271,23 @@ def test_the_sensor_releases_a_run_whose_process_died(chdb_path, dagster_home, t
 
 
 # 1. Waiting says for what, gives up, and stops on a signal
+
+
+def test_a_signal_whose_exception_a_finalizer_dropped_still_stops_the_wait():
+    """CI once saw SIGTERM arrive while SQLAlchemy ran a weakref callback: Python prints and
+    drops an exception raised there, and `forget` kept waiting. The handler also records the
+    signal, and the wait raises it at its next poll."""
+
+    class Finalized:
+        def __del__(self) -> None:
+            # what the handler does when the signal lands in this finalizer
+            build._raise_on_signals(signal.SIGTERM, None)
+
+    waiting = Waiting(notice=lambda _m: None, limit=60, interrupted=build.raise_if_signalled)
+    with pytest.raises(RunStopped) as stopped, build.stop_on_signals():
+        Finalized()  # its exception is printed and dropped here
+        waiting.tick(["another run"], 0.5)
+    assert stopped.value.exit_code == 128 + signal.SIGTERM
 
 
 @pytest.mark.slow
