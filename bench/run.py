@@ -453,6 +453,61 @@ def count_sessions() -> int:
         return int(client.command("select count() from marts.sessions"))
 
 
+def stamped_tables() -> dict[str, str]:
+    """Each built table with a deduplicated_at column, and its newest stamp: what a build after
+    this one writes carries a later stamp (docs/incremental.md)."""
+    from orchestration import warehouse
+
+    with warehouse.connect() as client:
+        tables = client.query(
+            "select concat(database, '.', table) from system.columns "
+            "where database in ('analytics', 'marts') and name = 'deduplicated_at' "
+            "order by 1"
+        ).result_rows
+        return {
+            table: str(client.command(f"select toString(max(deduplicated_at)) from {table}"))
+            for (table,) in tables
+        }
+
+
+def rewritten_shares(stamps_before: dict[str, str]) -> list[tuple[str, int, int]]:
+    """(table, rows the incremental build wrote, rows in all) for each stamped table: the rows
+    stamped after the newest stamp the table had before the build."""
+    from orchestration import warehouse
+
+    shares = []
+    with warehouse.connect() as client:
+        for table, before in stamps_before.items():
+            written, total = client.query(
+                f"select countIf(deduplicated_at > {{before:String}}), count() from {table}",
+                parameters={"before": before},
+            ).result_rows[0]
+            shares.append((table, int(written), int(total)))
+    return sorted(shares, key=lambda share: -share[2])
+
+
+def credits_of_changed_conversions(stamps_before: dict[str, str]) -> tuple[int, int]:
+    """(credit rows of the conversions with a rewritten session among their touches, credit
+    rows in all): what the attribution chain would rewrite if it were kept per conversion
+    instead of per person (docs/benchmarks.md, "Why the targets miss")."""
+    from orchestration import warehouse
+
+    with warehouse.connect() as client:
+        written, total = client.query(
+            "with changed_sessions as ("
+            "  select distinct project_id, session_id from analytics.int_events_identified"
+            "  where deduplicated_at > {before:String}"
+            "), changed_conversions as ("
+            "  select distinct project_id, conversion_id from analytics.int_conversion_touches"
+            "  where (project_id, session_id) in changed_sessions"
+            ") "
+            "select countIf((project_id, conversion_id) in changed_conversions), count() "
+            "from marts.attribution_credits",
+            parameters={"before": stamps_before["analytics.int_events_identified"]},
+        ).result_rows[0]
+    return int(written), int(total)
+
+
 def time_raw_copy() -> float:
     """Seconds to copy raw.events into a fresh MergeTree table in its own sort order: no dedup,
     no window, just reading and writing every column once. No materialised deduplicated table
@@ -514,6 +569,34 @@ def model_table(full: DbtRun, incremental: DbtRun) -> list[str]:
     return lines
 
 
+def rewritten_table(
+    rewritten: list[tuple[str, int, int]], changed_conversion_credits: tuple[int, int]
+) -> list[str]:
+    """What the one-day build rewrote, per table: the floor under its cost at each grain."""
+    lines = [
+        "## Rows the one-day build wrote, per table",
+        "",
+        "Rows stamped by the incremental build against all rows after it. A per-device table "
+        "rewrites the changed devices' regions, a per-owner one every row of the changed "
+        "persons, an append one only the new rows.",
+        "",
+        "| table | rows written | rows | share |",
+        "|---|---:|---:|---:|",
+    ]
+    for table, written, total in rewritten:
+        share = f"{written / total:.1%}" if total else "-"
+        lines.append(f"| {table} | {written:,} | {total:,} | {share} |")
+    written, total = changed_conversion_credits
+    lines += [
+        "",
+        f"Kept per conversion instead of per person, the attribution chain would rewrite the "
+        f"credits of the conversions with a rewritten session among their touches: "
+        f"{written:,} of {total:,} credit rows ({written / total if total else 0:.1%}).",
+        "",
+    ]
+    return lines
+
+
 def build_report(facts: dict[str, Any]) -> str:
     """The whole report as Markdown (printed and written to report.md)."""
     full: DbtRun = facts["full"]
@@ -558,6 +641,7 @@ def build_report(facts: dict[str, Any]) -> str:
         f"{full.wall_seconds - full.node_total:.1f} s, incremental "
         f"{incremental.wall_seconds - incremental.node_total:.1f} s.",
         "",
+        *rewritten_table(facts["rewritten"], facts["changed_conversion_credits"]),
     ]
     if test_run is not None:
         slowest = sorted(test_run.node_seconds.items(), key=lambda kv: -kv[1])[:3]
@@ -849,8 +933,11 @@ def main() -> None:
 
     facts["append_seconds"] = append_events(last_day)
     facts["settle_seconds"] = settle_merges()
+    stamps_before = stamped_tables()
     facts["incremental"] = run_dbt(["run"], "incremental", out)
     facts["chdb_sessions_all"] = count_sessions()
+    facts["rewritten"] = rewritten_shares(stamps_before)
+    facts["changed_conversion_credits"] = credits_of_changed_conversions(stamps_before)
 
     publish(build_report(facts), out / "report.md")
     say(f"report written to {out / 'report.md'}")

@@ -61,7 +61,10 @@ touch_revenue as (
         conversions.revenue as revenue,
         reporting_revenues.reporting_revenue as reporting_revenue
     from touch_credits
-    inner join conversions on touch_credits.conversion_id = conversions.conversion_id
+    inner join conversions
+        on
+            touch_credits.project_id = conversions.project_id
+            and touch_credits.conversion_id = conversions.conversion_id
     left join reporting_revenues
         on
             touch_credits.project_id = reporting_revenues.project_id
