@@ -328,8 +328,8 @@ def run_reference(initial: Any, everything: Any, bots: Any, path: Path) -> tuple
 
 def write_initial(traffic: Any, initial_events: Any) -> float:
     """Create the raw tables, write the truth tables and the pre-cutoff events; seconds taken."""
-    from orchestration import warehouse
     from orchestration.generator import write_to_warehouse
+    from orchestration.runtime import warehouse
 
     started = time.perf_counter()
     with warehouse.connect() as client:
@@ -343,7 +343,7 @@ def age_stored_history() -> None:
     old. Loaded in one burst, every stored event would be within
     `millimetric__insert_commit_margin_seconds` of the newest and be re-checked by the nightly
     build as if just stored; in production that margin holds the last minutes' events only."""
-    from orchestration import warehouse
+    from orchestration.runtime import warehouse
 
     with warehouse.connect() as client:
         shift_ms = client.query(
@@ -360,7 +360,7 @@ def age_stored_history() -> None:
 
 def append_events(events: Any) -> float:
     """Append events to raw.events, in slices of 1M rows as the generator's loader does."""
-    from orchestration import warehouse
+    from orchestration.runtime import warehouse
 
     started = time.perf_counter()
     with warehouse.connect() as client:
@@ -374,7 +374,7 @@ def settle_merges(limit_seconds: float = 600) -> float:
     nightly build finds the day's earlier work merged, because the warehouse was open for the
     loads. chDB merges only while a process holds the directory, so without this the timed
     build would pay for merging the full build's parts. Seconds taken."""
-    from orchestration import warehouse
+    from orchestration.runtime import warehouse
 
     started = time.perf_counter()
     quiet_polls, last_parts = 0, None
@@ -401,7 +401,7 @@ def run_dbt(args: list[str], label: str, out: Path) -> DbtRun:
     (Linux folds the pre-exec RSS into ru_maxrss), which is large after in-process chDB inserts.
     So dbt is started under GNU time, a small process that forks it and reports the dbt
     process's own maximum RSS. Without /usr/bin/time, os.wait4's figure is an upper bound."""
-    from orchestration.dbt_cli import dbt_executable
+    from orchestration.runtime.dbt_cli import dbt_executable
     from orchestration.settings import dbt_env
 
     target_path, log_path = out / "target", out / "logs"
@@ -447,7 +447,7 @@ def run_dbt(args: list[str], label: str, out: Path) -> DbtRun:
 
 def count_sessions() -> int:
     """Rows in marts.sessions."""
-    from orchestration import warehouse
+    from orchestration.runtime import warehouse
 
     with warehouse.connect() as client:
         return int(client.command("select count() from marts.sessions"))
@@ -456,7 +456,7 @@ def count_sessions() -> int:
 def stamped_tables() -> dict[str, str]:
     """Each built table with a deduplicated_at column, and its newest stamp: what a build after
     this one writes carries a later stamp (docs/incremental.md)."""
-    from orchestration import warehouse
+    from orchestration.runtime import warehouse
 
     with warehouse.connect() as client:
         tables = client.query(
@@ -473,7 +473,7 @@ def stamped_tables() -> dict[str, str]:
 def rewritten_shares(stamps_before: dict[str, str]) -> list[tuple[str, int, int]]:
     """(table, rows the incremental build wrote, rows in all) for each stamped table: the rows
     stamped after the newest stamp the table had before the build."""
-    from orchestration import warehouse
+    from orchestration.runtime import warehouse
 
     shares = []
     with warehouse.connect() as client:
@@ -490,7 +490,7 @@ def credits_of_changed_conversions(stamps_before: dict[str, str]) -> tuple[int, 
     """(credit rows of the conversions with a rewritten session among their touches, credit
     rows in all): what the attribution chain would rewrite if it were kept per conversion
     instead of per person (docs/benchmarks.md, "Why the targets miss")."""
-    from orchestration import warehouse
+    from orchestration.runtime import warehouse
 
     with warehouse.connect() as client:
         written, total = client.query(
@@ -512,7 +512,7 @@ def time_raw_copy() -> float:
     """Seconds to copy raw.events into a fresh MergeTree table in its own sort order: no dedup,
     no window, just reading and writing every column once. No materialised deduplicated table
     can be cheaper, so it bounds the sessions path from below."""
-    from orchestration import warehouse
+    from orchestration.runtime import warehouse
 
     with warehouse.connect() as client:
         client.command("drop table if exists raw.bench_copy_floor sync")
@@ -779,7 +779,8 @@ DEVICE_GRAIN_MODELS = (
 def insert_returning_devices(devices: int, days: int) -> None:
     """devices x days visits of 3 pageviews 5 minutes apart, each device at its own hour of the
     day, with inserted_at spread like age_stored_history's (the newest a day old)."""
-    from orchestration import tables, warehouse
+    from orchestration.raw import tables
+    from orchestration.runtime import warehouse
 
     with warehouse.connect() as client:
         tables.init(client)
@@ -812,7 +813,7 @@ def insert_returning_devices(devices: int, days: int) -> None:
 
 def insert_one_event_per_device(devices: int) -> None:
     """One event per device, 5 minutes after its last one: it joins the device's latest visit."""
-    from orchestration import warehouse
+    from orchestration.runtime import warehouse
 
     with warehouse.connect() as client:
         client.command(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
 import sys
 import time
@@ -12,10 +13,13 @@ from typing import TYPE_CHECKING
 
 from clickhouse_connect.driver.exceptions import DatabaseError
 
-from orchestration import settings, tables, warehouse
+from orchestration import settings
+from orchestration.loader.readers import SUPPORTED
+from orchestration.raw import tables
+from orchestration.runtime import warehouse
 
 if TYPE_CHECKING:
-    from orchestration.runs import RunStopped  # imports Dagster and dbt: seconds
+    from orchestration.runtime.runs import RunStopped  # imports Dagster and dbt: seconds
 
 
 def progress(message: str) -> None:
@@ -56,6 +60,28 @@ def report_stopped(command: str, stopped: RunStopped, note: str = "") -> int:
         sys.stdout.flush()
         os._exit(stopped.exit_code)
     return stopped.exit_code
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """ENOSPC from Python's own writes (the loader's insert files), or the engine's
+    NOT_ENOUGH_SPACE / "No space left on device" from a write it refused."""
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    text = str(error)
+    return "No space left on device" in text or "NOT_ENOUGH_SPACE" in text
+
+
+# What a command that stopped on a full disk left, for the one line it ends with.
+AFTER_DISK_FULL = {
+    "load": "the chunk being written was not stored and the chunks before it were; free space "
+    "and load the same files again: what is stored is skipped",
+}
+
+
+def disk_full_line(command: str, error: BaseException) -> str:
+    where = settings.chdb_path() if settings.target() == "local" else "the ClickHouse server"
+    after = AFTER_DISK_FULL.get(command, "free space and run it again")
+    return f"the disk is full (no space left on device, in {where}): {after}"
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -105,7 +131,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from orchestration.query import run_query
+    from orchestration.serve.query import run_query
 
     print(run_query(args.sql, args.format))
     return 0
@@ -114,8 +140,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-    from orchestration.build import build
-    from orchestration.runs import RunStopped
+    from orchestration.launch.build import build
+    from orchestration.runtime.runs import RunStopped
 
     try:
         result = build(full_refresh=args.full_refresh)
@@ -126,7 +152,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         # stack under it says nothing about them
         print(f"millimetric build: dbt failed. {failed}", file=sys.stderr)
         return 1
-    from orchestration.build_summary import build_summary
+    from orchestration.serve.build_summary import build_summary
 
     print(build_summary())
     from orchestration.defs.report.assets import report_paths
@@ -138,51 +164,53 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     require_ids(project_id=args.project_id, user_id=args.user_id, anonymous_id=args.anonymous_id)
-    from orchestration.build import (
-        dagster_instance,
-        raise_if_signalled,
-        run_job,
-        stop_on_signals,
-    )
-    from orchestration.forget import request_forget
-    from orchestration.forget.audit import audit_row
-    from orchestration.runs import RunStopped, Waiting
+    from orchestration.forget.now import ForgetFailed, forget_now
+    from orchestration.launch.build import InProcessRunner, dagster_instance
+    from orchestration.runtime.runs import RunStopped
 
     # DAGSTER_HOME is checked before anything is recorded: a request recorded by a command
     # that then fails on its own settings would sit pending, unexplained
-    instance = dagster_instance()
+    runner = InProcessRunner(dagster_instance())
     try:
-        with stop_on_signals():
-            Waiting(interrupted=raise_if_signalled).until_free(instance)
-    except RunStopped as stopped:
-        return report_stopped("forget", stopped, "; nothing was recorded")
-    with warehouse.connect() as client:
-        tables.init(client)
-        request_id = request_forget(
-            client, args.project_id, user_id=args.user_id, anonymous_id=args.anonymous_id
+        outcome = forget_now(
+            runner,
+            args.project_id,
+            user_id=args.user_id,
+            anonymous_id=args.anonymous_id,
+            enqueue_only=args.enqueue_only,
+            recorded=lambda request_id: print(f"forget request {request_id} recorded", flush=True),
         )
-    print(f"forget request {request_id} recorded", flush=True)
-    if args.enqueue_only:
+    except RunStopped as stopped:
+        return report_stopped("forget", stopped)
+    except ForgetFailed as failed:
+        print(f"millimetric forget: {failed}", file=sys.stderr)
+        return 1
+    if outcome.queued:
         print("queued: the forget_request_sensor or the next nightly_build will propagate it")
         return 0
-    try:
-        run_job("forget_propagation", instance=instance)
-    except RunStopped as stopped:
-        note = f"; forget request {request_id} stays pending: the next build or forget does it"
-        return report_stopped("forget", stopped, note)
-    with warehouse.connect() as client:
-        row = audit_row(client, request_id)
-    if row is None:
-        print(f"forget request {request_id}: no audit row; see the forget_propagation run")
+    if outcome.audit is None:
+        print(
+            f"millimetric forget: request {outcome.request_id} has no audit row; see the "
+            "forget_propagation run. It stays pending: the next build or forget does it",
+            file=sys.stderr,
+        )
         return 1
-    from orchestration.query import render
+    from orchestration.serve.query import render
 
-    print(render(list(row), [tuple(row.values())], "table"))
-    return 0 if row["status"] == "verified" else 1
+    print(render(list(outcome.audit), [tuple(outcome.audit.values())], "table"), flush=True)
+    if outcome.verified:
+        return 0
+    print(
+        f"millimetric forget: request {outcome.request_id} is {outcome.audit['status']}, not "
+        f"verified: {outcome.why_unverified}. It stays pending: the next build or forget "
+        "verifies it",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from orchestration.report import ReportError, write_reports
+    from orchestration.serve.report import ReportError, write_reports
 
     try:
         with warehouse.connect() as client:
@@ -197,8 +225,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from orchestration.serve.explain import ExplainError, explain, render_explained
+
+    ids = {"project": args.project, "conversion-id": args.conversion_id, "user-id": args.user_id}
+    for option, value in ids.items():
+        if value == "":  # what an unset shell variable gives
+            raise UsageError(f"--{option} is empty (''); give the id to explain")
+    try:
+        with warehouse.connect() as client:
+            explained = explain(client, args.project, args.conversion_id, args.user_id)
+    except ExplainError as error:
+        print(f"millimetric explain: {error}", file=sys.stderr)
+        return 1
+    print(render_explained(explained, args.format))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    from orchestration.export import ExportError, export_marts
+    from orchestration.serve.export import ExportError, export_marts
 
     try:
         with warehouse.connect() as client:
@@ -214,7 +259,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bi_access(args: argparse.Namespace) -> int:
-    from orchestration import bi_access
+    from orchestration.serve import bi_access
 
     try:
         if args.apply and settings.target() == "local":
@@ -242,50 +287,101 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = root.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("init", help="create the raw-event tables (idempotent)").set_defaults(
-        run=cmd_init
-    )
+    def command(name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+        """A subcommand whose --help opens with its one-line summary, then the details."""
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=f"{summary}.\n\n{details}" if details else f"{summary}.",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
 
-    generate = commands.add_parser("generate", help="write synthetic traffic with ground truth")
-    generate.add_argument("--days", type=int, default=30)
-    generate.add_argument("--visitors", type=int, default=10_000)
-    generate.add_argument("--projects", type=int, default=2)
-    generate.add_argument("--seed", type=int, default=1)
-    generate.add_argument("--start-date", type=dt.date.fromisoformat, default=None)
-    generate.add_argument("--format", choices=("warehouse", "ndjson"), default="warehouse")
+    command(
+        "init", "create the raw tables and forget's audit tables (safe to repeat)"
+    ).set_defaults(run=cmd_init)
+
+    generate = command(
+        "generate",
+        "write synthetic traffic with ground truth",
+        "Visitors, devices, sessions, identifies, signups, purchases and ad spend, with the\n"
+        "truth (who is who, which session converted) in the truth database (docs/generator.md).",
+    )
+    generate.add_argument("--days", type=int, default=30, help="days of traffic (default 30)")
+    generate.add_argument(
+        "--visitors",
+        type=int,
+        default=10_000,
+        help="visitor devices, over all projects (default 10000)",
+    )
+    generate.add_argument("--projects", type=int, default=2, help="projects (default 2)")
+    generate.add_argument(
+        "--seed", type=int, default=1, help="random seed: the same seed writes the same traffic"
+    )
+    generate.add_argument(
+        "--start-date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="first day, YYYY-MM-DD (default 2026-01-01, so a seed always writes the same)",
+    )
+    generate.add_argument(
+        "--format",
+        choices=("warehouse", "ndjson"),
+        default="warehouse",
+        help="into raw.events (default) or as NDJSON files to load later",
+    )
     generate.add_argument("--out", type=Path, default=None, help="directory for --format ndjson")
     generate.set_defaults(run=cmd_generate)
 
-    load = commands.add_parser("load", help="load NDJSON, CSV or Parquet files into raw.events")
-    load.add_argument("paths", type=Path, nargs="+")
+    load = command(
+        "load",
+        "load event files into raw.events and ad spend files into raw.ad_spend",
+        f"Files: {SUPPORTED}.\n"
+        "A folder loads its files of those types, sorted by name (dotfiles skipped).\n\n"
+        "Spend files are told from event files by their columns: a CSV file whose header, or a\n"
+        "Parquet file whose schema, names the column `spend` is ad spend (project_id, date,\n"
+        "source, medium, campaign, spend, currency); every other file is events. NDJSON is\n"
+        "always events.\n\n"
+        "Every row is loaded or rejected with its reason (raw.events_rejected); reloading a\n"
+        "file changes nothing. Exit 1 if a file could not be read (docs/loading.md).",
+    )
+    load.add_argument("paths", type=Path, nargs="+", help="files or folders to load")
     load.set_defaults(run=cmd_load)
 
-    query = commands.add_parser("query", help="run SQL on the current target")
-    query.add_argument("sql")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query = command("query", "run SQL on the current target and print the result")
+    query.add_argument("sql", help='one SQL statement, e.g. "select count() from marts.users"')
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table for people (default), csv or json for tools",
+    )
     query.set_defaults(run=cmd_query)
 
-    forget = commands.add_parser(
-        "forget", help="forget a person or a device everywhere, then verify it"
+    forget = command(
+        "forget",
+        "forget a person or a device everywhere, then verify it",
+        "Records the request, purges every table that holds the id, rebuilds what depended on\n"
+        "it and proves it gone, on disk too; prints the request's audit (docs/forget.md).",
     )
-    forget.add_argument("--project-id", required=True)
+    forget.add_argument("--project-id", required=True, help="the project the id belongs to")
     who = forget.add_mutually_exclusive_group(required=True)
-    who.add_argument("--user-id")
-    who.add_argument("--anonymous-id")
+    who.add_argument("--user-id", help="a person: every device linked to them goes too")
+    who.add_argument("--anonymous-id", help="one device")
     forget.add_argument(
         "--enqueue-only", action="store_true", help="only record the request; do not propagate"
     )
     forget.set_defaults(run=cmd_forget)
 
-    build = commands.add_parser(
-        "build", help="run the nightly_build job in-process (forget, dbt build, verification)"
+    build = command(
+        "build",
+        "run the nightly_build job in-process (forget, dbt build, verification, report)",
     )
-    build.add_argument("--full-refresh", action="store_true")
+    build.add_argument(
+        "--full-refresh", action="store_true", help="rebuild every model from raw instead"
+    )
     build.set_defaults(run=cmd_build)
 
-    report = commands.add_parser(
-        "report", help="write the HTML report of a project (every project by default)"
-    )
+    report = command("report", "write the HTML report of a project (every project by default)")
     report.add_argument("--project", help="a project id; default: one report per project")
     report.add_argument("--days", type=int, default=30, help="days up to the latest data")
     report.add_argument(
@@ -293,18 +389,34 @@ def parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(run=cmd_report)
 
-    export = commands.add_parser("export", help="write the marts as Parquet or CSV files")
+    explain = command(
+        "explain",
+        "show why a conversion got its credit: its sessions, devices and each model's share",
+        "Reads the marts only. A forgotten person's ids are not found (docs/attribution.md).",
+    )
+    explain.add_argument("--project", required=True, help="the project the id belongs to")
+    which = explain.add_mutually_exclusive_group(required=True)
+    which.add_argument("--conversion-id", help="one conversion (marts.conversions)")
+    which.add_argument("--user-id", help="every conversion of this person, oldest first")
+    explain.add_argument(
+        "--format", choices=("table", "json"), default="table", help="json: one document for tools"
+    )
+    explain.set_defaults(run=cmd_explain)
+
+    export = command("export", "write the marts as Parquet or CSV files, one per mart")
     export.add_argument("--to", type=Path, required=True, help="the folder to write into")
-    export.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    export.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="default parquet"
+    )
     export.add_argument("--project", help="only this project's rows, in a folder of its own")
     export.add_argument("--mart", nargs="+", help="only these marts (default: all)")
     export.set_defaults(run=cmd_export)
 
-    bi = commands.add_parser(
+    bi = command(
         "bi-access",
-        help="print (or --apply on a server) the SQL for a read-only BI user of some projects",
+        "print (or --apply on a server) the SQL for a read-only BI user of some projects",
     )
-    bi.add_argument("--user", required=True)
+    bi.add_argument("--user", required=True, help="the BI user's name, created if missing")
     bi.add_argument("--project", required=True, action="append", help="repeat for several")
     bi.add_argument("--apply", action="store_true", help="run it on the server target")
     bi.set_defaults(run=cmd_bi_access)
@@ -319,8 +431,16 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"millimetric {args.command}: {error}", file=sys.stderr)
         return 2
-    except (DatabaseError, settings.SettingError) as error:
-        # their own messages name the problem; a traceback would only bury it
+    except (DatabaseError, OSError) as error:
+        if not is_disk_full(error):
+            if isinstance(error, OSError):
+                raise
+            # its own message names the problem; a traceback would only bury it
+            print(f"millimetric {args.command}: {error}", file=sys.stderr)
+            return 1
+        print(f"millimetric {args.command}: {disk_full_line(args.command, error)}", file=sys.stderr)
+        return 1
+    except settings.SettingError as error:
         print(f"millimetric {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -117,12 +117,20 @@ def nightly_cron() -> str:
     return os.environ.get("MILLIMETRIC_NIGHTLY_CRON", "0 2 * * *")
 
 
-# Failure injection for the crash-and-resume test: a forget pass raises after purging this table.
-FORGET_CRASH_AFTER_ENV = "MILLIMETRIC_FORGET_CRASH_AFTER"
+# Whether the nightly schedule and the forget sensor run without anyone switching them on.
+AUTOMATIONS_ENV = "MILLIMETRIC_AUTOMATIONS"
+AUTOMATIONS = ("running", "stopped")
 
 
-def forget_crash_after_table() -> str | None:
-    return os.environ.get(FORGET_CRASH_AFTER_ENV)
+def automations_running() -> bool:
+    """Whether the nightly schedule and the forget sensor start running on a new deployment:
+    $MILLIMETRIC_AUTOMATIONS, `running` (default) or `stopped` (a staging copy that must not
+    build or forget by itself). Only their default: a switch flipped in the Dagster UI is kept
+    by the instance and wins. Any other value is a SettingError."""
+    raw = os.environ.get(AUTOMATIONS_ENV) or "running"
+    if raw not in AUTOMATIONS:
+        raise SettingError(f"{AUTOMATIONS_ENV}={raw!r} is not one of {', '.join(AUTOMATIONS)}")
+    return raw == "running"
 
 
 def dbt_env() -> dict[str, str]:

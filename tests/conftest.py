@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from orchestration import settings, warehouse
-from orchestration.build import prepare_dagster_home
-from orchestration.dbt_cli import run_dbt
+from orchestration import settings
+from orchestration.launch.build import prepare_dagster_home
+from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
 
 Query = Callable[[str], list[tuple]]
 

@@ -7,8 +7,9 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from orchestration import tables, warehouse
-from orchestration.raw_contract import CLIENT_EVENT_COLUMNS
+from orchestration.raw import tables
+from orchestration.raw.contract import CLIENT_EVENT_COLUMNS
+from orchestration.runtime import warehouse
 
 # what the SDKs send
 COLUMNS = list(CLIENT_EVENT_COLUMNS)

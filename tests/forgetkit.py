@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import lz4.block
@@ -14,12 +16,13 @@ import pytest
 import zstandard
 from dagster import DagsterInstance
 
-from orchestration import settings, warehouse
-from orchestration.build import prepare_dagster_home, run_job
-from orchestration.dbt_cli import run_dbt
-from orchestration.forget import request_forget
+from orchestration import settings
+from orchestration.forget import propagate, request_forget
 from orchestration.forget.audit import audit_row
 from orchestration.forget.targets import EXEMPT_TABLES
+from orchestration.launch.build import prepare_dagster_home, run_job
+from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
 from tests.eventkit import COLUMNS, T0, Event, insert_events, minutes
 from tests.snapshots import assert_same_tables, snapshot
 
@@ -203,6 +206,24 @@ def pipeline(chdb_path, dagster_home, built_world):
             return run_job(job, instance=fresh, raise_on_error=raise_on_error)
 
     return {"home": dagster_home, "run": run, "warehouse": chdb_path}
+
+
+@contextmanager
+def crash_after_purging(table: str) -> Iterator[None]:
+    """Failure injection, for tests only: within this block a forget pass raises right after it
+    has purged `table` and put what it removed on record, as a killed process would stop."""
+    record_removed = propagate.record_removed
+
+    def record_then_crash(client, keys, purged_table, removed, started) -> None:
+        record_removed(client, keys, purged_table, removed, started)
+        if purged_table == table:
+            raise RuntimeError(f"injected failure after purging {table}")
+
+    propagate.record_removed = record_then_crash
+    try:
+        yield
+    finally:
+        propagate.record_removed = record_removed
 
 
 def forget(project_id: str, **key) -> str:

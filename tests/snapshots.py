@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from orchestration import warehouse
+from orchestration.runtime import warehouse
 
 # Build metadata, not data: it records when a row was processed, so it differs between an
 # incremental run and a full rebuild by design.

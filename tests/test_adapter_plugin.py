@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from orchestration import settings
-from orchestration.dbt_cli import run_dbt
+from orchestration.runtime.dbt_cli import run_dbt
 
 # builds a warehouse with dbt, or runs a Dagster job: minutes, not seconds
 pytestmark = pytest.mark.slow

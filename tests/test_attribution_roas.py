@@ -12,11 +12,12 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration import settings, warehouse
-from orchestration.dbt_cli import run_dbt
+from orchestration import settings
 from orchestration.generator import vocab
 from orchestration.generator.spend import paid_campaigns
 from orchestration.loader import load_paths
+from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
 from tests.conftest import Query
 from tests.eventkit import Event, insert_events
 from tests.snapshots import assert_same_tables, snapshot

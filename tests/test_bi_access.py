@@ -13,9 +13,10 @@ import re
 
 import pytest
 
-from orchestration import bi_access, warehouse
-from orchestration.bi_access import identifier, statements_for, string_literal
 from orchestration.cli import main
+from orchestration.runtime import warehouse
+from orchestration.serve import bi_access
+from orchestration.serve.bi_access import identifier, statements_for, string_literal
 
 HOSTILE = [
     "plain_name",
@@ -145,3 +146,108 @@ def test_apply_on_chdb_says_there_is_no_access_control(parse, capsys):
 def test_empty_names_are_refused(user, projects, message):
     with pytest.raises(bi_access.BiAccessError, match=message):
         statements_for(user, projects, TABLES)
+
+
+@pytest.mark.parametrize("user", ["default", "admin", "root"])
+def test_admin_and_shared_user_names_are_refused(parse, capsys, user):
+    """`default` is ClickHouse's built-in administrator; as a BI reader it would see only these
+    projects, and the BI tool would hold an admin's login. Refused before any SQL is made."""
+    assert main(["bi-access", "--user", user, "--project", "p1"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"millimetric bi-access: user '{user}' is refused: by convention it is an administrator "
+        "or a shared account (default, admin, root), and the BI role would limit the rows it "
+        "sees; give the BI tool a user of its own, like superset_acme\n"
+    )
+    with pytest.raises(bi_access.BiAccessError, match="is refused"):
+        statements_for(user, ["p1"], TABLES)
+
+
+@pytest.mark.parametrize("user", ["Default", "ADMIN", "default_bi", "root2"])
+def test_names_are_compared_exactly_as_clickhouse_does(user):
+    # ClickHouse user names are case-sensitive: `Default` is not `default`
+    assert statements_for(user, ["p1"], TABLES).user == user
+
+
+def test_the_user_the_warehouse_connects_as_is_refused(parse, monkeypatch):
+    """On a server, the user dbt and forget verification run as must never become a BI reader:
+    the catch-all row policy excludes BI readers, so they would see only these projects' rows.
+    (The client is chDB, opened first; only the target's settings say `server`.)"""
+    with warehouse.connect() as client:
+        monkeypatch.setenv("MILLIMETRIC_TARGET", "server")
+        monkeypatch.setenv("CLICKHOUSE_USER", "millimetric_dbt")
+        with pytest.raises(bi_access.BiAccessError) as refused:
+            bi_access.bi_access(client, "millimetric_dbt", ["p1"])
+        assert str(refused.value) == (
+            "user 'millimetric_dbt' is refused: it is the user this warehouse connects as "
+            "(CLICKHOUSE_USER), which builds and forget verification run as; give the BI tool a "
+            "user of its own"
+        )
+        assert bi_access.bi_access(client, "superset_acme", ["p1"]).user == "superset_acme"
+        # on the local target CLICKHOUSE_USER connects nothing, so it names no one
+        monkeypatch.setenv("MILLIMETRIC_TARGET", "local")
+        assert bi_access.bi_access(client, "millimetric_dbt", ["p1"]).user == "millimetric_dbt"
+
+
+def test_the_existing_user_query_parses_and_names_real_columns(parse):
+    """`--apply` first asks the server what the user holds besides the BI role. chDB refuses to
+    read system.grants (no access control), but it parses the query (EXPLAIN AST) and resolves
+    it against its own system.grants and system.role_grants (EXPLAIN QUERY TREE: every column
+    exists, with the types used), the hostile name bound as a constant, never as SQL."""
+    user = "x'; DROP USER admin; --"
+    parameters = {"user": user, "role": bi_access.READER_ROLE}
+    with warehouse.connect() as client:
+        ast = client.query(f"EXPLAIN AST {bi_access.HELD_BEYOND_BI_ROLE}", parameters=parameters)
+        tree = client.query(
+            f"EXPLAIN QUERY TREE {bi_access.HELD_BEYOND_BI_ROLE}", parameters=parameters
+        )
+    ast_text = "\n".join(line for (line,) in ast.result_rows)
+    tree_text = "\n".join(line for (line,) in tree.result_rows)
+    assert ast_text.startswith("SelectWithUnionQuery (children 2)")
+    assert "TableIdentifier system.grants" in ast_text
+    assert "TableIdentifier system.role_grants" in ast_text
+    assert ast_text.count("Literal 'x\\'; DROP USER admin; --'") == 2
+    assert tree_text.count("constant_value: 'x\\'; DROP USER admin; --'") == 2
+    assert "table_name: system.grants" in tree_text
+    assert "table_name: system.role_grants" in tree_text
+
+
+def test_the_existing_user_query_finds_what_is_beyond_the_bi_role(parse):
+    """The same SQL on chDB tables shaped like system.grants and system.role_grants (chDB will
+    not show its own): only a user with no grants of its own and no role but the BI role, without
+    ADMIN OPTION, may be (re)granted."""
+    role = bi_access.READER_ROLE
+    with warehouse.connect() as client:
+        client.command("create database if not exists fake_system")
+        for table in ("grants", "role_grants"):
+            # the same columns and types, without reading a row (`AS table` copies the schema)
+            client.command(f"create table fake_system.{table} as system.{table} engine = Memory")
+        client.command(
+            "insert into fake_system.grants (user_name, access_type, database, `table`, "
+            "is_partial_revoke) values "
+            "('analyst', 'SELECT', NULL, NULL, 0), "  # SELECT ON *.*
+            "('etl', 'INSERT', 'raw', 'events', 0), "
+            "('narrowed', 'SELECT', 'marts', 'sessions', 1)"  # a partial revoke grants nothing
+        )
+        client.command(
+            "insert into fake_system.role_grants (user_name, granted_role_name, "
+            "with_admin_option) values "
+            f"('bi_old', '{role}', 0), "  # made by bi-access before: may be granted again
+            f"('bi_admin', '{role}', 1), "
+            f"('etl', '{role}', 0), "
+            "('ops', 'dba', 0)"
+        )
+        sql = bi_access.HELD_BEYOND_BI_ROLE.replace("system.", "fake_system.")
+
+        def held(user: str) -> list[str]:
+            rows = client.query(sql, parameters={"user": user, "role": role}).result_rows
+            return sorted(h for (h,) in rows)
+
+        assert held("new_user") == []
+        assert held("bi_old") == []
+        assert held("narrowed") == []
+        assert held("analyst") == ["SELECT ON *.*"]
+        assert held("etl") == ["INSERT ON raw.events"]
+        assert held("bi_admin") == [f"role {role} WITH ADMIN OPTION"]
+        assert held("ops") == ["role dba"]

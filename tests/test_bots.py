@@ -14,11 +14,13 @@ import pyarrow.compute as pc
 import pytest
 import yaml
 
-from orchestration import settings, tables, warehouse
-from orchestration.dbt_cli import run_dbt
+from orchestration import settings
 from orchestration.forget import propagate_pending, request_forget
 from orchestration.forget.targets import load_manifest, purge_targets
 from orchestration.generator import bots, generate, vocab
+from orchestration.raw import tables
+from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
 from tests.eventkit import COLUMNS, T0, Event, minutes
 from tests.snapshots import assert_same_tables, snapshot
 from tests.traffickit import write_generated

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from orchestration import settings
-from orchestration.dbt_cli import run_dbt
+from orchestration.runtime.dbt_cli import run_dbt
 from tests.eventkit import insert_events
 
 # builds a warehouse with dbt: minutes, not seconds

@@ -20,24 +20,32 @@ from pathlib import Path
 import pytest
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, build_sensor_context
 
-from orchestration import build, settings, tables, warehouse
-from orchestration.build import run_job
+from orchestration import settings
 from orchestration.cli import main
-from orchestration.dbt_cli import run_dbt
 from orchestration.definitions import defs
 from orchestration.forget import request_forget
 from orchestration.forget.audit import audit_row
-from orchestration.runs import RunStopped, Waiting, proc_stat
+from orchestration.launch import build
+from orchestration.launch.build import run_job
+from orchestration.raw import tables
+from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
+from orchestration.runtime.runs import RunStopped, Waiting, proc_stat
 from tests.snapshots import assert_same_tables, snapshot
 from tests.traffickit import write_generated
 
 # Long enough for a build on a loaded machine, short enough that a wedged one fails the test.
 COMMAND_TIMEOUT = 300
 DEDUPLICATED = "OK created sql incremental model `analytics`.`int_events_deduplicated`"
+# dbt's last line: had it been printed, the build was over before a signal could stop it
+DBT_FINISHED = "Finished running"
 
 
 class Command:
-    """`millimetric ARGS` started in a session of its own, its output in files."""
+    """`millimetric ARGS` started in a session of its own, its output in files, unbuffered: a
+    line the test waits for is in the file when it is printed, not at the next 8 KiB, so that
+    a signal sent on seeing it lands at that point of the run (CI once saw a forget's output
+    arrive only as it ended, and the Ctrl-C that followed found it done)."""
 
     def __init__(self, folder: Path, name: str, *args: str, env: dict | None = None) -> None:
         self.out, self.err = folder / f"{name}.out", folder / f"{name}.err"
@@ -45,7 +53,7 @@ class Command:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "orchestration.cli", *args],
                 cwd=settings.project_dir(),
-                env={**os.environ, **(env or {})},
+                env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
                 stdout=out,
                 stderr=err,
                 start_new_session=True,
@@ -380,6 +388,8 @@ def test_ctrl_c_stops_a_forget_and_leaves_its_request_pending(
         tmp_path, "forgetting", "forget", "--project-id", project, "--user-id", user
     )
     forgetting.wait_until(lambda: DEDUPLICATED in forgetting.stdout(), "dbt built a model")
+    # the known point: dbt has built the first model and has the rest of the build ahead
+    assert DBT_FINISHED not in forgetting.stdout()
 
     forgetting.kill(signal.SIGINT)  # a terminal's Ctrl-C: the whole foreground group
     assert forgetting.wait(timeout=60) == 128 + signal.SIGINT

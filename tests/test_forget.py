@@ -10,12 +10,12 @@ import json
 
 import pytest
 
-from orchestration import settings, warehouse
 from orchestration.defs.forget.assets import current_targets
 from orchestration.forget import request_forget
 from orchestration.forget.audit import audit_row
 from orchestration.forget.requests import ForgetKey
 from orchestration.forget.verify import remaining_rows
+from orchestration.runtime import warehouse
 from tests import forgetkit
 from tests.eventkit import COLUMNS, Event, insert_events
 from tests.forgetkit import (
@@ -29,6 +29,7 @@ from tests.forgetkit import (
     assert_id_nowhere_on_disk,
     assert_nowhere_on_disk,
     audit,
+    crash_after_purging,
     files_containing,
     forget,
     world,
@@ -220,18 +221,17 @@ def test_a_device_only_the_forgotten_person_used_leaves_the_device_tables(pipeli
     assert_equals_full_rebuild()
 
 
-def test_a_crashed_forget_resumes_and_loses_nothing_else(pipeline, query, monkeypatch):
+def test_a_crashed_forget_resumes_and_loses_nothing_else(pipeline, query):
     before = query("select count() from raw.events")[0][0]
     expected = rows_holding("p1", "user_id", "ada")
     request_id = forget("p1", user_id="ada")
-    monkeypatch.setenv(settings.FORGET_CRASH_AFTER_ENV, "marts.sessions")
-    crashed = pipeline["run"]("forget_propagation", raise_on_error=False)
+    with crash_after_purging("marts.sessions"):
+        crashed = pipeline["run"]("forget_propagation", raise_on_error=False)
     assert not crashed.success
     assert audit(request_id)["status"] == "propagating"
     # what the crashed pass removed is on record already
     assert audit(request_id)["rows_removed"].get("marts.sessions") == expected["marts.sessions"]
 
-    monkeypatch.delenv(settings.FORGET_CRASH_AFTER_ENV)
     pipeline["run"]("forget_propagation")
     row = audit(request_id)
     assert row["status"] == "verified"
@@ -269,8 +269,19 @@ def test_tombstones_keep_replayed_events_out_and_let_a_new_signup_in(pipeline, q
     stranger = Event("p1", "stranger-device", replayed[0].at)
     lines = [json.dumps(dict(zip(COLUMNS, e.row(), strict=True)), default=str) for e in replayed]
     broken = json.loads(lines[0]) | {"timestamp": "not a time", "event_id": "broken-ada"}
+    # a forged replay: a new event_id, and both clocks three hours ahead, so that neither says
+    # it is older than the forget; the API could never have received it in the future
+    ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    forged = json.loads(lines[0]) | {
+        "event_id": "forged-ada",
+        "event_name": "$identify",
+        "properties": {"email": ADA_EMAIL},
+        "timestamp": ahead,
+        "received_at": ahead,
+    }
     lines += [
         json.dumps(broken),
+        json.dumps(forged),
         json.dumps(dict(zip(COLUMNS, stranger.row(), strict=True)), default=str),
     ]
     export = tmp_path / "old-export.ndjson"
@@ -281,8 +292,9 @@ def test_tombstones_keep_replayed_events_out_and_let_a_new_signup_in(pipeline, q
         summary = load_paths(client, [export])
     # her rows stay off disk, the rejected one too; the stranger's row goes through
     assert (summary.loaded, summary.forgotten_skipped, summary.inserted) == (5, 4, 1)
-    assert (summary.rejected, summary.rejected_forgotten) == (1, 1)
-    assert "4 loaded and 1 rejected lines belong to a forgotten user" in summary.render()
+    assert (summary.rejected, summary.rejected_forgotten) == (2, 2)
+    assert summary.files[0].rejected_by_reason["received_at_in_future"] == 1
+    assert "4 loaded and 2 rejected lines belong to a forgotten user" in summary.render()
     assert query("select count() from raw.events where project_id = 'p1' and user_id = 'ada'") == [
         (0,)
     ]

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import settings, tables, warehouse
-from orchestration.dbt_cli import run_dbt
+from orchestration import settings
 from orchestration.defs.project import dbt_project
 from orchestration.forget.targets import (
     EXEMPT_TABLES,
@@ -22,6 +21,9 @@ from orchestration.forget.targets import (
     purge_targets,
     unreachable_tables,
 )
+from orchestration.raw import tables
+from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
 from tests.traffickit import write_generated
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import warehouse
 from orchestration.cli import main
 from orchestration.forget import propagate_pending, request_forget, verify_pending
 from orchestration.forget.audit import audit_row
 from orchestration.forget.targets import RAW_TARGETS
 from orchestration.loader import LoadSummary, load_paths
+from orchestration.runtime import warehouse
 from tests import forgetkit
 from tests.eventkit import T0, insert_events
 from tests.forgetkit import (

@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from orchestration import tables, warehouse
 from orchestration.generator import (
     MALFORMED_KINDS,
     Traffic,
@@ -22,6 +21,8 @@ from orchestration.generator import (
     write_ndjson,
     write_to_warehouse,
 )
+from orchestration.raw import tables
+from orchestration.runtime import warehouse
 
 SEARCH = {"google.com": "google", "bing.com": "bing", "duckduckgo.com": "duckduckgo"}
 SOCIAL = {"facebook.com", "t.co", "linkedin.com", "reddit.com", "instagram.com"}

@@ -8,10 +8,11 @@ import random
 
 import pytest
 
-from orchestration import settings, warehouse
-from orchestration.dbt_cli import run_dbt
+from orchestration import settings
 from orchestration.forget import propagate_pending, request_forget
 from orchestration.forget.targets import load_manifest, purge_targets
+from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
 from tests.eventkit import T0, Event, insert_events, minutes
 from tests.snapshots import assert_same_tables, snapshot
 

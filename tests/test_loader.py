@@ -10,6 +10,7 @@ import datetime as dt
 import gzip
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration import warehouse
-from orchestration.dbt_cli import run_dbt
 from orchestration.loader import LoadSummary, load_paths
+from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
 
 TS = "2024-03-01T12:00:00Z"
 
@@ -314,7 +315,6 @@ HOSTILE = [
     "Robert'); DROP TABLE raw.events;--",
     'say "hi"',
     "back\\slash\\",
-    "tab\tand\nnewline",
     "ユーザー🙂",
     "{p:String}",
 ]
@@ -984,3 +984,215 @@ def test_an_unreadable_revenue_is_counted_as_quarantined_and_the_purchase_still_
         "SELECT toString(revenue) FROM marts.conversions WHERE conversion_name = 'purchase'"
         " ORDER BY revenue NULLS FIRST"
     ) == [(None,), (None,), (None,), (None,), ("12.5",), ("12.5",)]
+
+
+# --- hostile files and impossible values (no reader holds a line whole) -----------------------
+
+
+def test_a_gzip_that_expands_to_one_huge_line_is_rejected_while_read_in_bounded_memory(
+    chdb_path, tmp_path
+):
+    # 1 MiB compressed, one line of 21 + 1 GiB + 2 bytes, then a valid event: the line is
+    # rejected with a reason and the event after it loads, in a process whose peak memory
+    # stays far below the line.
+    bomb = tmp_path / "bomb.ndjson.gz"
+    with gzip.open(bomb, "wb", 9) as g:
+        g.write(b'{"user_id":"u1","x":"')
+        for _ in range(1024):
+            g.write(b"a" * (1 << 20))
+        g.write(b'"}\n' + event("after").encode() + b"\n")
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS_OF_LOAD, str(bomb)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "MILLIMETRIC_CHDB_PATH": str(chdb_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    peak_mib = int(result.stdout.split()[-1]) // 1024
+    assert peak_mib < 1024, f"peak RSS {peak_mib} MiB while reading a 1 GiB line"
+    with warehouse.connect() as client:
+        assert client.query("SELECT event_id FROM raw.events").result_rows == [("after",)]
+        ((line, reason, raw, user),) = client.query(
+            "SELECT line_number, reason, raw_line, user_id FROM raw.events_rejected"
+        ).result_rows
+    assert line == 1
+    assert reason == (
+        "oversized_line: the line has 1,073,741,847 bytes, over the limit of 1,048,576 "
+        "(its first 4,096 are kept)"
+    )
+    assert raw.startswith('{"user_id":"u1","x":"aaa') and len(raw) == 4096
+    assert user == "u1"  # forget can still find the line
+
+
+# the load in a process of its own, so that its peak RSS is its own (KiB, Linux)
+PEAK_RSS_OF_LOAD = """
+import resource, sys
+from pathlib import Path
+from orchestration.loader import load_paths
+from orchestration.runtime import warehouse
+with warehouse.connect() as client:
+    summary = load_paths(client, [Path(sys.argv[1])])
+assert summary.ok and summary.rejected == 1, summary.render()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_a_csv_record_with_a_huge_line_is_rejected_and_the_next_record_loads(load, query, tmp_path):
+    header = "event_id,project_id,event_name,anonymous_id,timestamp,url"
+    huge = "c1,p1,x,a," + TS + ',"' + "u" * (2 * 1024 * 1024)  # an unclosed quote, 2 MiB
+    path = write(tmp_path / "long.csv", [header, huge, f"c2,p1,x,a,{TS},/ok"])
+    summary = load([path])
+    assert (summary.inserted, summary.rejected) == (1, 1)
+    assert query("SELECT event_id, url FROM raw.events") == [("c2", "/ok")]
+    ((reason, raw),) = rejected(query, path).values()
+    assert reason.startswith("oversized_line: the record has a line of 2,097,1")
+    assert raw.startswith("c1,p1,x,a,") and len(raw) == 4096
+    assert_invariants(summary)
+
+
+def test_a_named_pipe_is_refused_before_it_is_opened_and_the_rest_loads(load, query, tmp_path):
+    pipe = tmp_path / "events.ndjson"
+    os.mkfifo(pipe)  # opening it would block until something writes to it
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    os.mkfifo(folder / "also.ndjson")
+    good = write(tmp_path / "good.ndjson", [event("g1")])
+    summary = load([pipe, folder, good])
+    errors = {f.path.name: f.error for f in summary.files if f.error}
+    refused = "not a regular file (a named pipe, socket or device); not opened"
+    assert errors == {"events.ndjson": refused, "also.ndjson": refused}
+    assert not summary.ok
+    assert query("SELECT event_id FROM raw.events") == [("g1",)]
+
+
+def test_control_characters_in_ids_and_event_names_are_rejected(load, query, tmp_path):
+    lines = [
+        event("k1", anonymous_id="\u0000"),
+        event("k2", user_id="ann\nbob"),
+        event("k3", project_id="p\t1"),
+        event("k4", event_name="sign\u007fup"),
+        event("k5", anonymous_id="tab\u00a0ok"),  # a no-break space is text, not a control
+    ]
+    path = write(tmp_path / "controls.ndjson", lines)
+    load([path])
+    assert query("SELECT event_id FROM raw.events") == [("k5",)]
+    assert {n: reason for n, (reason, _raw) in rejected(query, path).items()} == {
+        1: "invalid_field: anonymous_id contains the control character U+0000 at character 1",
+        2: "invalid_field: user_id contains the control character U+000A at character 4",
+        3: "invalid_field: project_id contains the control character U+0009 at character 2",
+        4: "invalid_field: event_name contains the control character U+007F at character 5",
+    }
+
+
+def test_a_received_at_later_than_the_load_is_refused(load, query, tmp_path):
+    now = dt.datetime.now(dt.UTC)
+    at = lambda delta: (now + delta).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # noqa: E731
+    lines = [
+        event("f1", timestamp=at(dt.timedelta(hours=3)), received_at=at(dt.timedelta(hours=3))),
+        event("f2", received_at=at(dt.timedelta(minutes=2))),  # within the clock skew
+        event("f3", received_at=TS),
+        event("f4"),  # none: stamped with the load's time
+    ]
+    path = write(tmp_path / "future.ndjson", lines)
+    load([path])
+    assert query("SELECT event_id FROM raw.events ORDER BY event_id") == [
+        ("f2",),
+        ("f3",),
+        ("f4",),
+    ]
+    ((reason, _raw),) = rejected(query, path).values()
+    assert reason.startswith("received_at_in_future: received_at ")
+    assert "by more than 5 minutes; the API stamps it when it stores the event" in reason
+
+
+def test_numbers_the_loader_cannot_keep_are_rejected_in_its_own_words(load, query, tmp_path):
+    lines = [
+        event("n1", properties={"revenue": 1e-400}),  # json.dumps writes 0.0: see the raw line
+        '{"event_id":"n2","project_id":"p1","event_name":"x","anonymous_id":"a","timestamp":"'
+        + TS
+        + '","properties":{"revenue":1e-400}}',
+        event("n3", properties='{"n": ' + "9" * 5000 + "}"),
+        '{"event_id":"n4","project_id":"p1","event_name":"x","anonymous_id":"a","timestamp":"'
+        + TS
+        + '","properties":{"n":'
+        + "9" * 5000
+        + "}}",
+        event("n5", timestamp="10000-01-01T00:00:00Z"),
+        event("n6", properties='{"revenue": 0.0e-3}'),  # zero written as zero is zero
+    ]
+    path = write(tmp_path / "numbers.ndjson", lines)
+    load([path])
+    assert query("SELECT event_id FROM raw.events ORDER BY event_id") == [("n1",), ("n6",)]
+    too_small = "the number 1e-400, too small for a double (it would be stored as 0)"
+    too_long = "a whole number of 5,000 digits, over the 4,300 the loader keeps exactly"
+    assert {n: reason for n, (reason, _raw) in rejected(query, path).items()} == {
+        2: f"invalid_field: the line holds {too_small}",
+        3: f"invalid_field: properties holds {too_long}",
+        4: f"invalid_field: the line holds {too_long}",
+        5: "invalid_timestamp: timestamp '10000-01-01T00:00:00Z' is outside 1900..2299, "
+        "the range stored",
+    }
+
+
+def test_a_full_disk_ends_the_load_with_one_line_and_a_rerun_equals_a_load_never_stopped(
+    tmp_path,
+):
+    # a 24 MiB tmpfs holds the warehouse; a filler leaves it 2 MiB, less than the file needs
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        rng = random.Random(7)
+        lines = [
+            event(f"d{i}", properties={"noise": rng.randbytes(48).hex()}) for i in range(120_000)
+        ] + ['{"event_id": "bad"}']
+        path = write(tmp_path / "big.ndjson", lines)
+
+        def millimetric(warehouse_dir: Path, *args: str) -> subprocess.CompletedProcess:
+            env = {**os.environ, "MILLIMETRIC_CHDB_PATH": str(warehouse_dir)}
+            return subprocess.run(
+                [sys.executable, "-m", "orchestration.cli", *args],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=600,
+            )
+
+        full = disk / "warehouse"
+        assert millimetric(full, "init").returncode == 0
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        (disk / "filler").write_bytes(b"\0" * (free - 2 * 1024 * 1024))
+
+        stopped = millimetric(full, "load", str(path))
+        assert stopped.returncode == 1, stopped.stderr[-2000:]
+        assert "Traceback" not in stopped.stderr
+        assert stopped.stderr.splitlines()[-1] == (
+            f"millimetric load: the disk is full (no space left on device, in {full}): the "
+            "chunk being written was not stored and the chunks before it were; free space and "
+            "load the same files again: what is stored is skipped"
+        )
+
+        (disk / "filler").unlink()
+        again = millimetric(full, "load", str(path))
+        assert again.returncode == 0, again.stderr[-2000:]
+        clean = tmp_path / "never-full"
+        assert millimetric(clean, "load", str(path)).returncode == 0
+
+        contents = (
+            "select * from (select 'events', count(), "
+            "sum(cityHash64(project_id, event_id, properties)) from raw.events union all "
+            "select 'rejected', count(), sum(cityHash64(line_number, reason)) "
+            "from raw.events_rejected) order by 1"
+        )
+        after_full = millimetric(full, "query", contents, "--format", "csv")
+        never_full = millimetric(clean, "query", contents, "--format", "csv")
+        assert after_full.returncode == 0, after_full.stderr  # the warehouse still opens
+        assert after_full.stdout == never_full.stdout
+        assert "120000" in never_full.stdout
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -23,12 +24,17 @@ from dagster import (
     build_sensor_context,
 )
 
-from orchestration import settings, tables, warehouse
-from orchestration.build import run_job
+from orchestration import settings
 from orchestration.cli import main
 from orchestration.definitions import defs
 from orchestration.forget import pending_requests, request_forget
 from orchestration.forget.audit import audit_row
+from orchestration.forget.now import ForgetFailed, _why_unverified, forget_now
+from orchestration.launch.build import InProcessRunner, run_job
+from orchestration.raw import tables
+from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
+from orchestration.runtime.runs import RunStopped
 from tests.forgetkit import files_containing
 from tests.snapshots import assert_same_tables, snapshot
 from tests.traffickit import write_generated
@@ -375,3 +381,75 @@ def test_cli_forget_enqueue_only_leaves_the_request_pending(chdb_path, dagster_h
     with DagsterInstance.get() as instance:
         assert instance.get_runs() == []
         assert len(evaluate_sensor(instance).run_requests) == 1
+
+
+def test_forget_now_records_first_and_a_stopped_propagation_leaves_the_request_pending(
+    chdb_path, dagster_home
+):
+    """The sequence of `millimetric forget`, called as the CLI calls it: the real runner waits
+    and creates the tables, the request is on record before the job starts, and a run stopped
+    by a signal leaves it pending and says so."""
+    runner = InProcessRunner(DagsterInstance.get())
+    seen_pending: list[list[tuple]] = []
+
+    class StoppedBySigterm:
+        def wait_for_warehouse(self) -> None:
+            runner.wait_for_warehouse()
+
+        def run(self, job: str) -> None:
+            with warehouse.connect() as client:
+                seen_pending.append([(k.request_id, k.key) for k in pending_requests(client)])
+            raise RunStopped("stopped by SIGTERM; run r1 is canceled", 128 + signal.SIGTERM)
+
+    recorded: list[str] = []
+    with pytest.raises(RunStopped) as stopped:
+        forget_now(StoppedBySigterm(), "p1", user_id="u1", recorded=recorded.append)
+
+    (request_id,) = recorded
+    assert seen_pending == [[(request_id, "u1")]]
+    assert stopped.value.exit_code == 128 + signal.SIGTERM
+    assert f"forget request {request_id} stays pending" in str(stopped.value)
+    with warehouse.connect() as client:
+        assert [k.request_id for k in pending_requests(client)] == [request_id]
+
+
+def test_a_failed_propagation_run_is_one_line_naming_the_run_and_the_pending_request(
+    chdb_path, dagster_home
+):
+    runner = InProcessRunner(DagsterInstance.get())
+
+    class FailingStep:
+        def wait_for_warehouse(self) -> None:
+            runner.wait_for_warehouse()
+
+        def run(self, job: str) -> None:
+            try:
+                raise OSError(28, "No space left on device")
+            except OSError as full:
+                raise RuntimeError(
+                    'Error occurred while executing op "forget__propagation"'
+                ) from full
+
+    recorded: list[str] = []
+    with pytest.raises(ForgetFailed) as failed:
+        forget_now(FailingStep(), "p1", user_id="u1", recorded=recorded.append)
+    (request_id,) = recorded
+    assert str(failed.value) == (
+        "the forget_propagation run failed (Error occurred while executing op "
+        '"forget__propagation": [Errno 28] No space left on device); forget request '
+        f"{request_id} stays pending: the next build or forget does it"
+    )
+    with warehouse.connect() as client:
+        assert [k.request_id for k in pending_requests(client)] == [request_id]
+
+
+@pytest.mark.slow
+def test_an_unverified_forget_says_what_verification_found(chdb_path):
+    run_dbt(["parse", "--quiet"], quiet=True)  # the purge targets come from the manifest
+    audit = {"status": "propagated", "remaining_rows": {"marts.users": 2, "raw.events": 0}}
+    with warehouse.connect() as client:
+        tables.init(client)
+        assert _why_unverified(client, audit) == "marts.users still holds 2 row(s) of the key"
+        assert _why_unverified(client, {**audit, "remaining_rows": {}}) == (
+            "its status is propagated; see the forget_propagation run"
+        )

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from dagster import DagsterInstance
 
-from orchestration.build import run_job
-from orchestration.dbt_cli import run_dbt
+from orchestration.launch.build import run_job
+from orchestration.runtime.dbt_cli import run_dbt
 from tests.conftest import Query
 from tests.eventkit import Event, insert_events
 from tests.forgetkit import assert_equals_full_rebuild, audit, forget

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from orchestration.dbt_cli import run_dbt
+from orchestration.runtime.dbt_cli import run_dbt
 from tests.eventkit import T0, Event, insert_events, minutes
 from tests.snapshots import assert_same_tables, snapshot
 

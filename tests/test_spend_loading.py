@@ -15,10 +15,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration import warehouse
 from orchestration.generator import generate, write_ndjson, write_to_warehouse
 from orchestration.loader import LoadSummary, load_paths
-from orchestration.loader.spend import REASON_CODES, is_spend_file
+from orchestration.loader.spend import REASON_CODES, is_spend_file, known_currencies
+from orchestration.runtime import warehouse
 
 HEADER = "project_id,date,source,medium,campaign,spend,currency"
 STORED = (
@@ -163,6 +163,72 @@ def test_every_bad_row_is_rejected_with_its_reason(load, query, tmp_path):
         "select raw_line from raw.events_rejected where line_number = 4 and file = {f:String}",
         {"f": str(path.resolve())},
     ) == [('p1,2026-01-06,google,cpc,brand,"12,50",USD',)]
+
+
+def test_a_currency_without_an_exchange_rate_is_rejected_at_load(load, query, tmp_path):
+    """The shipped seeds/currency_rates.csv has EUR and GBP; USD is the reporting currency
+    (dbt_project.yml). Any other code, ISO 4217 or not, would leave its channel's spend unknown
+    in every build: it is refused with the known list instead."""
+    path = write(
+        tmp_path / "spend.csv",
+        [
+            HEADER,
+            "p1,2026-01-05,google,cpc,brand,10,XXX",  # 2
+            "p1,2026-01-06,google,cpc,brand,11,usd",  # 3: loaded as USD
+            "p1,2026-01-07,google,cpc,brand,12,EUR",  # 4: loaded
+            "p1,2026-01-08,google,cpc,brand,13,jpy",  # 5: a real currency, but no rate
+        ],
+    )
+    summary = load([path])
+    assert_invariants(summary)
+    assert (summary.lines_read, summary.loaded, summary.rejected) == (4, 2, 2)
+    known = "known: EUR, GBP, USD"
+    assert rejected(query, path) == {
+        2: "invalid_currency: currency 'XXX' has no exchange rate in seeds/currency_rates.csv "
+        f"and is not the reporting currency; {known}",
+        5: "invalid_currency: currency 'jpy' has no exchange rate in seeds/currency_rates.csv "
+        f"and is not the reporting currency; {known}",
+    }
+    assert query("select date, spend, currency from raw.ad_spend final order by date") == [
+        (dt.date(2026, 1, 6), Decimal(11), "USD"),
+        (dt.date(2026, 1, 7), Decimal(12), "EUR"),
+    ]
+    assert known_currencies() == {"EUR", "GBP", "USD"}
+
+
+def test_the_known_currencies_are_read_from_the_seed_and_the_vars(
+    load, query, tmp_path, monkeypatch
+):
+    """Another project: its own seed (JPY only) and reporting currency (EUR, scoped to the
+    package as dbt allows). The loader follows them: no list of currencies is typed in Python."""
+    project = tmp_path / "project"
+    (project / "seeds").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text(
+        "name: millimetric\nvars:\n  millimetric__reporting_currency: USD\n"
+        "  millimetric:\n    millimetric__reporting_currency: EUR\n"
+    )
+    write(
+        project / "seeds" / "currency_rates.csv",
+        ["currency,valid_from,rate", "JPY,2000-01-01,0.0062"],
+    )
+    monkeypatch.setenv("MILLIMETRIC_PROJECT_DIR", str(project))
+    assert known_currencies() == {"EUR", "JPY"}
+    path = write(
+        tmp_path / "spend.csv",
+        [
+            HEADER,
+            "p1,2026-01-05,google,cpc,brand,10,USD",  # 2: not this project's reporting currency
+            "p1,2026-01-06,google,cpc,brand,11,EUR",  # 3
+            "p1,2026-01-07,google,cpc,brand,12,JPY",  # 4
+        ],
+    )
+    summary = load([path])
+    assert_invariants(summary)
+    assert rejected(query, path) == {
+        2: "invalid_currency: currency 'USD' has no exchange rate in seeds/currency_rates.csv "
+        "and is not the reporting currency; known: EUR, JPY",
+    }
+    assert query("select currency from raw.ad_spend final order by date") == [("EUR",), ("JPY",)]
 
 
 def test_an_unknown_column_rejects_every_row(load, query, tmp_path):

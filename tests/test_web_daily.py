@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.dbt_cli import run_dbt
+from orchestration.runtime.dbt_cli import run_dbt
 from tests.conftest import Query
 from tests.eventkit import T0, Event, insert_events, minutes
 from tests.traffickit import write_generated

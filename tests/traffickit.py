@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from orchestration import warehouse
 from orchestration.generator import generate, write_to_warehouse
+from orchestration.runtime import warehouse
 
 
 def write_generated(days: int, visitors: int, projects: int = 2, seed: int = 9) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""What every concern in defs/ shares: the dbt project, the warehouse pool, the pipeline."""
+"""What every concern in defs/ shares: the dbt project, the warehouse pool and tags (defined
+with the runs that hold them, orchestration/runtime/runs.py), the pipeline."""
 
 from __future__ import annotations
 
@@ -8,14 +9,8 @@ from dagster import AssetSelection
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration import settings
-from orchestration.dbt_cli import dbt_executable, run_dbt
+from orchestration.runtime.dbt_cli import dbt_executable, run_dbt
 
-# chDB allows one process per data directory, so every step that opens the warehouse takes
-# this pool (limit 1, .dagster/dagster.yaml). On a server it still keeps forget and build
-# from interleaving (docs/forget.md, "The race").
-WAREHOUSE_POOL = "warehouse"
-# Runs that open the warehouse wait for one another (.dagster/dagster.yaml).
-WAREHOUSE_TAGS = {"millimetric/warehouse": "embedded"}
 # forget propagation -> dbt build -> forget verification, ordered by asset dependencies
 PIPELINE = AssetSelection.groups("forget", "seeds", "staging", "intermediate", "marts")
 

@@ -19,7 +19,6 @@ def propagate_pending(
     client: Client,
     targets: list[PurgeTarget],
     progress: Callable[[str], None] = lambda _m: None,
-    crash_after_table: str | None = None,
 ) -> dict:
     """Tombstone every pending request's key and purge it from every target, all requests in
     one pass (one rewrite per affected partition, however many requests). Requests are left
@@ -56,8 +55,6 @@ def propagate_pending(
             f"forget: [{number}/{len(targets)}] {target.table}: {purged.rows} rows "
             f"removed, {purged.partitions} partition(s) rewritten"
         )
-        if crash_after_table == target.table:
-            raise RuntimeError(f"injected failure after purging {target.table}")
     finished = dt.datetime.now(dt.UTC)
     record_state(client, keys, "propagated", started_at=started, finished_at=finished)
     return {

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from clickhouse_connect.driver.client import Client
 
-from orchestration import warehouse
 from orchestration.forget.batch import device_condition, key_condition, owner_condition, rows_by_key
 from orchestration.forget.targets import PURGEABLE, PurgeTarget
 from orchestration.forget.tombstones import TombstoneKey
+from orchestration.runtime import warehouse
 
 
 @dataclass(frozen=True)

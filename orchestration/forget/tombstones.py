@@ -15,8 +15,8 @@ import datetime as dt
 
 from clickhouse_connect.driver.client import Client
 
-from orchestration import warehouse
 from orchestration.forget.requests import ForgetKey
+from orchestration.runtime import warehouse
 
 # It keeps the bare id, never traits or properties: the loader and staging have to know what
 # to leave out.

@@ -8,11 +8,11 @@ import time
 
 from clickhouse_connect.driver.client import Client
 
-from orchestration import warehouse
 from orchestration.forget.audit import latest_status, record_state
 from orchestration.forget.batch import rows_by_key, stage_keys
 from orchestration.forget.requests import ForgetKey, pending_requests
 from orchestration.forget.targets import PurgeTarget
+from orchestration.runtime import warehouse
 
 
 def remaining_rows(

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from orchestration.generator import ids, vocab
 from orchestration.generator.arrays import concat_strings, gather, strings
 from orchestration.generator.world import DAY_MS, MINUTE_MS, World
-from orchestration.raw_contract import EVENTS_ARROW_SCHEMA
+from orchestration.raw.contract import EVENTS_ARROW_SCHEMA
 
 BOT_SHARE = 0.01  # bot devices per human device
 

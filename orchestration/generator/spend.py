@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from orchestration.generator import vocab
 from orchestration.generator.world import DAY_MS, World
-from orchestration.raw_contract import AD_SPEND_ARROW_SCHEMA, CLIENT_AD_SPEND_COLUMNS
+from orchestration.raw.contract import AD_SPEND_ARROW_SCHEMA, CLIENT_AD_SPEND_COLUMNS
 
 # GA4's paid medium (macros/channels/channel_group.sql)
 PAID_MEDIUM = re.compile(r"^(.*cp.*|ppc|retargeting|paid.*)$")

@@ -23,7 +23,7 @@ from orchestration.generator.world import (
     World,
     build_world,
 )
-from orchestration.raw_contract import EVENTS_ARROW_SCHEMA
+from orchestration.raw.contract import EVENTS_ARROW_SCHEMA
 
 DEFAULT_START_DATE = dt.date(2026, 1, 1)
 REDELIVERY_SHARE = 0.01

@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from clickhouse_connect.driver.client import Client
 
-from orchestration import tables
 from orchestration.generator.traffic import Traffic
 from orchestration.generator.truth import TRUTH_DDL
+from orchestration.raw import tables
 
 # One insert per ~1M rows keeps the client's memory flat on large runs (the client copies the
 # payload twice); record batches of 128k rows let the server work on them as a stream.

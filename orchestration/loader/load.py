@@ -12,27 +12,21 @@ same query, and the only per-load memory is one chunk.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
-from orchestration import tables, warehouse
 from orchestration.forget import tombstones
 from orchestration.loader import spend
-from orchestration.loader.readers import (
-    ID_FIELDS,
-    SUPPORTED,
-    RawRecord,
-    detect_format,
-    read_records,
-    reader_errors,
-)
+from orchestration.loader.chunks import read_in_chunks, record_rejections
+from orchestration.loader.readers import ID_FIELDS, SUPPORTED, RawRecord, detect_format
 from orchestration.loader.summary import FileSummary, LoadSummary
 from orchestration.loader.validate import Event, Rejection, validate
-from orchestration.raw_contract import EVENT_COLUMNS, REJECTED_COLUMNS, RawEvent, RejectedLine
+from orchestration.raw import tables
+from orchestration.raw.contract import EVENT_COLUMNS, RawEvent
+from orchestration.runtime import warehouse
 
 DEFAULT_CHUNK_SIZE = 50_000
 
@@ -41,6 +35,10 @@ DEFAULT_CHUNK_SIZE = 50_000
 _KEYS_TABLE = "millimetric_loader_keys"
 
 Progress = Callable[[str], None]
+
+# Opening a named pipe blocks until something writes to it, holding the warehouse meanwhile;
+# a device can be endless. Only regular files are read, checked before anything opens them.
+NOT_REGULAR = "not a regular file (a named pipe, socket or device); not opened"
 
 
 def load_paths(
@@ -103,18 +101,22 @@ def _expand(paths: list[Path], summary: LoadSummary) -> list[tuple[Path, str | N
     for path in paths:
         if path.is_dir():
             # Dotfiles are editor and OS litter (or a writer's partial file); not data.
-            children = sorted(
-                c for c in path.iterdir() if c.is_file() and not c.name.startswith(".")
-            )
+            entries = sorted(c for c in path.iterdir() if not c.name.startswith("."))
+            children = [c for c in entries if c.is_file()]
+            specials = [c for c in entries if not c.is_file() and not c.is_dir()]
+            for special in specials:
+                add(special, None, NOT_REGULAR)
             supported = [(c, detect_format(c)) for c in children]
             summary.skipped.extend(c for c, fmt in supported if fmt is None)
-            if not any(fmt for _c, fmt in supported):
+            if not specials and not any(fmt for _c, fmt in supported):
                 add(path, None, f"directory holds no supported files ({SUPPORTED})")
             for child, fmt in supported:
                 if fmt is not None:
                     add(child, fmt, None)
         elif not path.exists():
             add(path, None, "no such file or directory")
+        elif not path.is_file():
+            add(path, None, NOT_REGULAR)
         else:
             fmt = detect_format(path)
             if fmt is None:
@@ -175,52 +177,24 @@ def _load_file(
 ) -> None:
     file_name = str(path.resolve())
     started = time.monotonic()
-    records = iter(read_records(path, fmt, batch_rows=chunk_size))
-    chunk = _Chunk(summary)
-    while True:
-        # Only reading is guarded: a file problem ends this file, a database problem is raised.
-        # Reading touches no database, so anything it raises is about the file (or a reader bug,
-        # which must not stop the other files either).
-        try:
-            record = next(records)
-        except StopIteration:
-            break
-        except Exception as e:
-            summary.error = _describe(e)
-            break
-        if record is None:
-            summary.blank_lines += 1
-            continue
-        chunk.add(record)
+
+    def write(chunk: _Chunk) -> None:
+        _write_chunk(client, file_name, chunk, check_tombstones)
         if chunk.size >= chunk_size:
-            _write_chunk(client, file_name, chunk, check_tombstones)
-            chunk = _Chunk(summary)
             elapsed = time.monotonic() - started
             say(
                 f"{path}: {summary.lines_read:,} lines read, {summary.loaded:,} loaded, "
                 f"{summary.rejected:,} rejected ({summary.lines_read / max(elapsed, 1e-9):,.0f} "
                 "lines/s)"
             )
-    # Rows read before a file error are loaded too: a reload after fixing the file skips them,
-    # so nothing is lost or doubled.
-    _write_chunk(client, file_name, chunk, check_tombstones)
-    summary.seconds = time.monotonic() - started
+
+    read_in_chunks(path, fmt, summary, chunk_size, lambda: _Chunk(summary), write)
     outcome = f"stopped: {summary.error}" if summary.error else "done"
     say(
         f"{path}: {outcome}; {summary.lines_read:,} lines read, {summary.inserted:,} inserted, "
         f"{summary.duplicates_skipped:,} duplicates skipped, {summary.rejected:,} rejected "
         f"in {summary.seconds:.1f} s"
     )
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, FileNotFoundError):
-        return "no such file or directory"
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    if not isinstance(error, reader_errors()):
-        return f"could not be read further ({type(error).__name__}: {error}); please report it"
-    return str(error) or type(error).__name__
 
 
 def _write_chunk(client: Client, file_name: str, chunk: _Chunk, check_tombstones: bool) -> None:
@@ -245,7 +219,7 @@ def _write_chunk(client: Client, file_name: str, chunk: _Chunk, check_tombstones
         if not tombstones.names_forgotten(_rejection_keys(r[2]), forgotten_at)
     ]
     summary.rejected_forgotten += len(chunk.rejections) - len(rejections)
-    _record_rejections(client, file_name, rejections, chunk.received_at, summary)
+    record_rejections(client, file_name, rejections, chunk.received_at, summary)
 
 
 def _forgotten_at(
@@ -284,46 +258,3 @@ def _stored_keys(client: Client, keys: list[tuple[str, str]]) -> set[tuple[str, 
 
 def _as_bytes(raw: str | bytes) -> bytes:
     return raw if isinstance(raw, bytes) else raw.encode("utf-8")
-
-
-def _record_rejections(
-    client: Client,
-    file_name: str,
-    rejections: list[tuple[int, bytes, Rejection]],
-    now: dt.datetime,
-    summary: FileSummary,
-) -> None:
-    """Insert rejected lines, except those this file already has in raw.events_rejected with the
-    same line number and text (a reload). The lookup is a key-range read on (file, line_number)
-    and ships no ids."""
-    if not rejections:
-        return
-    lines = [line_number for line_number, _raw, _rejection in rejections]
-    result = client.query(
-        """
-        SELECT line_number, lower(hex(MD5(raw_line)))
-        FROM raw.events_rejected
-        WHERE file = {file:String} AND line_number BETWEEN {lo:UInt64} AND {hi:UInt64}
-        """,
-        parameters={"file": file_name, "lo": min(lines), "hi": max(lines)},
-    )
-    recorded = {(n, digest) for n, digest in result.result_rows}
-    rows = []
-    for line_number, raw, rejection in rejections:
-        if (line_number, hashlib.md5(raw).hexdigest()) in recorded:
-            summary.rejected_already_recorded += 1
-            continue
-        rows.append(
-            RejectedLine(
-                file=file_name,
-                line_number=line_number,
-                raw_line=raw,  # bytes for every row: written as-is, even when not UTF-8
-                reason=rejection.reason,
-                project_id=rejection.project_id,
-                anonymous_id=rejection.anonymous_id,
-                user_id=rejection.user_id,
-                rejected_at=now,
-            )
-        )
-    if rows:
-        client.insert("raw.events_rejected", rows, column_names=list(REJECTED_COLUMNS))

@@ -42,6 +42,14 @@ _PANDAS_INDEX = re.compile(r"__index_level_\d+__")
 # reprs in reasons) safely shallow. ClickHouse's JSON functions stop at 1,024 levels.
 MAX_JSON_DEPTH = 100
 
+# No valid event comes near this: every field's limit together is under 100 KiB, and JSON
+# escaping at most sextuples text. A longer line (or CSV record) is rejected while it is read,
+# without ever being held whole: a small gzip file can expand to one line of gigabytes.
+MAX_LINE_BYTES = 1024 * 1024
+# What raw_line keeps of such a line: enough to see what it was and to find its ids.
+LONG_LINE_KEPT_BYTES = 4096
+OVERSIZED_LINE = "oversized_line"
+
 # CSV fields may legitimately exceed the csv module's default 128 KiB limit only to be rejected
 # as oversized by validation, which gives a better reason than "field larger than field limit".
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
@@ -105,12 +113,48 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_decoder = json.JSONDecoder(parse_constant=_reject_constant)
+# Python turns the text of an integer into a number only up to this many digits (its default
+# sys.get_int_max_str_digits()); a longer one cannot be kept exactly.
+MAX_INT_DIGITS = 4300
+
+
+class NumberNotKept(ValueError):
+    """A JSON number the loader cannot keep as it was written: too many digits for an integer,
+    or so close to zero that a double would hold 0 (1e-400)."""
+
+
+def kept_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise NumberNotKept(
+            f"a whole number of {digits:,} digits, over the {MAX_INT_DIGITS:,} "
+            "the loader keeps exactly"
+        )
+    return int(text)
+
+
+def kept_float(text: str) -> float:
+    """The number as a double; NumberNotKept when a non-zero number would become 0. (One
+    beyond a double becomes infinity, which the checks on properties refuse.)"""
+    value = float(text)
+    mantissa = text.lower().partition("e")[0]
+    if value == 0 and any(digit in mantissa for digit in "123456789"):
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise NumberNotKept(f"the number {shown}, too small for a double (it would be stored as 0)")
+    return value
+
+
+_decoder = json.JSONDecoder(
+    parse_constant=_reject_constant, parse_float=kept_float, parse_int=kept_int
+)
 
 
 def _ndjson(path: Path) -> Iterator[RawRecord | None]:
     with _open_binary(path) as f:
-        for line_number, data in enumerate(f, start=1):
+        for line_number, data in enumerate(_bounded_lines(f), start=1):
+            if isinstance(data, _LongLine):
+                yield data.record(line_number)
+                continue
             data = data.rstrip(b"\n").removesuffix(b"\r")
             if line_number == 1:
                 data = data.removeprefix(codecs.BOM_UTF8)
@@ -135,11 +179,71 @@ def _ndjson(path: Path) -> Iterator[RawRecord | None]:
             yield _parse_json_line(line_number, text)
 
 
+@dataclass(frozen=True, slots=True)
+class _LongLine:
+    """A line over MAX_LINE_BYTES: its first bytes and its length; the rest was read past."""
+
+    head: bytes
+    size: int
+
+    def record(self, line_number: int) -> RawRecord:
+        head = self.head.decode("utf-8", "replace")
+        return RawRecord(
+            line_number,
+            self.head[:LONG_LINE_KEPT_BYTES],
+            error=f"{OVERSIZED_LINE}: the line has {self.size:,} bytes, over the limit of "
+            f"{MAX_LINE_BYTES:,} (its first {LONG_LINE_KEPT_BYTES:,} are kept)",
+            ids={k: v for k, v in ids_from_text(head).items() if "\ufffd" not in v},
+        )
+
+
+def _bounded_lines(f: IO[bytes]) -> Iterator[bytes | _LongLine]:
+    """The file's lines, each read with at most MAX_LINE_BYTES + 2 bytes in memory (the text and
+    its line ending): a line whose text is longer is read past in pieces and comes as a
+    _LongLine."""
+    while True:
+        data = f.readline(MAX_LINE_BYTES + 2)
+        if not data:
+            return
+        size = len(_line_text(data))
+        if size <= MAX_LINE_BYTES:
+            yield data
+            continue
+        if not data.endswith(b"\n"):
+            size = len(data) + _read_past_line(f)
+        yield _LongLine(data[:LONG_LINE_KEPT_BYTES], size)
+
+
+def _line_text(line: bytes | str) -> bytes | str:
+    """A line without its ending: \n, \r\n or \r."""
+    if isinstance(line, bytes):
+        return line.removesuffix(b"\n").removesuffix(b"\r")
+    return line.removesuffix("\n").removesuffix("\r")
+
+
+def _read_past_line(f: IO) -> int:
+    """Reads to the end of the current line in pieces of MAX_LINE_BYTES; returns its length
+    without the line ending."""
+    size = 0
+    while True:
+        piece = f.readline(MAX_LINE_BYTES)
+        if not piece:
+            return size
+        # a text stream (CSV, newline="") ends lines at \r too, a binary one at \n only
+        if piece.endswith(("\n", "\r") if isinstance(piece, str) else b"\n"):
+            return size + len(_line_text(piece))
+        size += len(piece)
+
+
 def _parse_json_line(line_number: int, text: str) -> RawRecord:
     try:
         value = _decoder.decode(text)
     except RecursionError:
         return _too_deep_line(line_number, text)
+    except NumberNotKept as e:
+        return RawRecord(
+            line_number, text, error=f"invalid_field: the line holds {e}", ids=ids_from_text(text)
+        )
     except ValueError as e:
         if isinstance(e, json.JSONDecodeError):
             # Some messages already end in "at" ("Unterminated string starting at").
@@ -232,6 +336,16 @@ def ids_from_text(text: str) -> dict[str, str]:
 # --- CSV ------------------------------------------------------------------------------------
 
 
+class _LineTooLong(FileError):
+    """A CSV line over MAX_LINE_BYTES characters, read past. In the header it ends the file;
+    in a record it rejects that record."""
+
+    def __init__(self, head: str, size: int) -> None:
+        super().__init__(f"a line has {size:,} characters, over the limit of {MAX_LINE_BYTES:,}")
+        self.head = head
+        self.size = size
+
+
 class _LineTap:
     """Feeds lines to csv.reader while keeping the text of the record being read, so that a
     rejected record's raw_line is exactly what the file held, quoted newlines included."""
@@ -245,8 +359,17 @@ class _LineTap:
         return self
 
     def __next__(self) -> str:
-        line = next(self._text)
+        line = self._text.readline(MAX_LINE_BYTES + 2)
+        if not line:
+            raise StopIteration
         self.lines_consumed += 1
+        size = len(_line_text(line))
+        if size > MAX_LINE_BYTES:
+            if not line.endswith(("\n", "\r")):
+                size = len(line) + _read_past_line(self._text)
+            head = ("".join(self.buffer) + line)[:LONG_LINE_KEPT_BYTES]
+            self.buffer.clear()
+            raise _LineTooLong(head, size)
         self.buffer.append(line)
         return line
 
@@ -283,6 +406,18 @@ def _csv(path: Path) -> Iterator[RawRecord | None]:
                 row = next(reader)
             except StopIteration:
                 return
+            except _LineTooLong as long:
+                head, _ = _verbatim(long.head)
+                yield RawRecord(
+                    start,
+                    head,
+                    error=f"{OVERSIZED_LINE}: the record has a line of {long.size:,} characters, "
+                    f"over the limit of {MAX_LINE_BYTES:,} (its first "
+                    f"{LONG_LINE_KEPT_BYTES:,} are kept)",
+                )
+                # a fresh reader: the cut record's half-parsed state must not run on
+                reader = csv.reader(tap, strict=False)
+                continue
             except csv.Error as e:
                 raw, _ = _verbatim(tap.take())
                 yield RawRecord(start, raw, error=f"unparseable_csv: {e}")

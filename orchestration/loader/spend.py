@@ -20,22 +20,24 @@ import decimal
 import gzip
 import io
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from clickhouse_connect.driver.client import Client
 
-from orchestration.loader.readers import CSV, PARQUET, RawRecord, Unreadable, read_records
+from orchestration import settings
+from orchestration.loader.chunks import read_in_chunks, record_rejections
+from orchestration.loader.readers import CSV, OVERSIZED_LINE, PARQUET, RawRecord, Unreadable
 from orchestration.loader.summary import FileSummary
 from orchestration.loader.validate import MAX_ID_CHARS, MAX_TEXT_BYTES, Rejection, ids_of
-from orchestration.raw_contract import (
+from orchestration.raw.contract import (
     AD_SPEND_COLUMNS,
     AD_SPEND_KEY,
     CLIENT_AD_SPEND_COLUMNS,
     AdSpendRow,
 )
+from orchestration.runtime.dbt_vars import dbt_vars
 
 SPEND_COLUMN = "spend"
 # A file may carry `origin` (a re-export of raw.ad_spend keeps it); loaded_at is always the
@@ -51,12 +53,13 @@ INVALID_FIELD = "invalid_field"  # a wrong type (a number as a project_id)
 OVERSIZED_FIELD = "oversized_field"  # over the events loader's limits for ids and text
 INVALID_DATE = "invalid_date"  # not YYYY-MM-DD (or a Parquet date), or outside what Date holds
 INVALID_SPEND = "invalid_spend"  # not a decimal number, negative, too many decimals, too large
-INVALID_CURRENCY = "invalid_currency"  # not a three-letter ISO 4217 code
+INVALID_CURRENCY = "invalid_currency"  # not three letters, or a currency without a rate
 DUPLICATE_KEY = "duplicate_key"  # the same (project_id, date, source, medium, campaign) twice
 LOADER_ERROR = "loader_error"  # validating the row failed unexpectedly: a loader bug
 
 REASON_CODES = (
     UNPARSEABLE_CSV,
+    OVERSIZED_LINE,
     UNKNOWN_FIELD,
     MISSING_FIELD,
     INVALID_FIELD,
@@ -77,6 +80,12 @@ MAX_SPEND = decimal.Decimal(10) ** 12
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
+# Spend is only worth loading in a currency the models can convert (docs/attribution.md,
+# *Currency*): the reporting currency, or one with a row in the seed of exchange rates. Both are
+# read from where dbt reads them, so the list of currencies lives once, with the rates.
+RATES_SEED = Path("seeds") / "currency_rates.csv"
+REPORTING_CURRENCY_VAR = "millimetric__reporting_currency"
+_SHOWN_CURRENCIES = 12  # a reason names at most this many of the known currencies
 
 Progress = Callable[[str], None]
 Key = tuple[str, dt.date, str, str, str]
@@ -117,8 +126,28 @@ class _Invalid(Exception):
         self.reason = f"{code}: {detail}"
 
 
-def validate_spend(fields: dict[str, Any], origin: str, loaded_at: dt.datetime) -> AdSpendRow:
-    """The raw.ad_spend row for one record. Raises _Invalid with the first rule it breaks."""
+def known_currencies(project_dir: Path | None = None) -> frozenset[str]:
+    """The currencies spend may be loaded in: those of the seed currency_rates (the same CSV
+    file dbt seeds) and the reporting currency, which needs no row. Raises ValueError, naming
+    the file, when the seed cannot be read."""
+    project = project_dir or settings.project_dir()
+    seed = project / RATES_SEED
+    try:
+        with seed.open(encoding="utf-8", newline="") as text:
+            codes = {(row.get("currency") or "").strip() for row in csv.DictReader(text)}
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ValueError(f"exchange rates {seed} cannot be read: {error}") from None
+    reporting = dbt_vars(project).get(REPORTING_CURRENCY_VAR)
+    if isinstance(reporting, str):
+        codes.add(reporting)
+    return frozenset(code for code in codes if code)
+
+
+def validate_spend(
+    fields: dict[str, Any], origin: str, loaded_at: dt.datetime, currencies: frozenset[str]
+) -> AdSpendRow:
+    """The raw.ad_spend row for one record, its currency one of `currencies`
+    (known_currencies). Raises _Invalid with the first rule it breaks."""
     unknown = [name for name in fields if name not in KNOWN_FIELDS]
     if unknown:
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
@@ -131,7 +160,7 @@ def validate_spend(fields: dict[str, Any], origin: str, loaded_at: dt.datetime) 
     medium = _text(fields, "medium", MAX_TEXT_BYTES, required=True)
     campaign = _text(fields, "campaign", MAX_TEXT_BYTES, required=False) or NOT_SET
     spend = _spend(fields.get("spend"))
-    currency = _currency(fields.get("currency"))
+    currency = _currency(fields.get("currency"), currencies)
     own_origin = _text(fields, "origin", MAX_TEXT_BYTES, required=False)
     return AdSpendRow(
         project_id=project_id,
@@ -230,14 +259,26 @@ def _spend(value: Any) -> decimal.Decimal:
     return rounded
 
 
-def _currency(value: Any) -> str:
+def _currency(value: Any, currencies: frozenset[str]) -> str:
     if value is None or value == "":
         raise _Invalid(MISSING_FIELD, "currency is missing")
     if not isinstance(value, str) or not _CURRENCY.fullmatch(value.strip()):
         raise _Invalid(
             INVALID_CURRENCY, f"currency {_cut(repr(value))} is not a three-letter ISO 4217 code"
         )
-    return value.strip().upper()
+    code = value.strip().upper()
+    if code not in currencies:
+        # loaded, it would leave its channel's spend and ROAS unknown in every build
+        known = sorted(currencies)
+        shown = ", ".join(known[:_SHOWN_CURRENCIES])
+        more = len(known) - _SHOWN_CURRENCIES
+        more = f" and {more} more" if more > 0 else ""
+        raise _Invalid(
+            INVALID_CURRENCY,
+            f"currency {_cut(repr(value))} has no exchange rate in {RATES_SEED.as_posix()} and "
+            f"is not the reporting currency; known: {shown or 'none'}{more}",
+        )
+    return code
 
 
 _last_stamp = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -254,9 +295,16 @@ def _stamp() -> dt.datetime:
 
 
 class _Chunk:
-    def __init__(self, summary: FileSummary, origin: str, first_line: dict[Key, int]) -> None:
+    def __init__(
+        self,
+        summary: FileSummary,
+        origin: str,
+        first_line: dict[Key, int],
+        currencies: frozenset[str],
+    ) -> None:
         self.summary = summary
         self.origin = origin
+        self.currencies = currencies
         self.loaded_at = _stamp()
         self.first_line = first_line  # every key of the file so far -> its line
         self.size = 0
@@ -269,7 +317,7 @@ class _Chunk:
         try:
             if record.fields is None:
                 raise _Invalid(*(record.error or f"{LOADER_ERROR}: no fields").split(": ", 1))
-            row = validate_spend(record.fields, self.origin, self.loaded_at)
+            row = validate_spend(record.fields, self.origin, self.loaded_at, self.currencies)
             key = tuple(getattr(row, name) for name in AD_SPEND_KEY)
             if key in self.first_line:
                 raise _Invalid(
@@ -308,34 +356,24 @@ def load_spend_file(
     """Load one spend file into raw.ad_spend, its refused rows into raw.events_rejected, counting
     into `summary` as the events loader does (`inserted`: rows written to raw.ad_spend, new or
     restated; `duplicates_skipped`: rows equal to what raw.ad_spend holds for their key)."""
-    # the events loader's own helpers: a spend file's errors and rejected lines read the same
-    from orchestration.loader.load import _describe, _record_rejections
-
     file_name = str(path.resolve())
-    started = time.monotonic()
     first_line: dict[Key, int] = {}
+    currencies = known_currencies()
     restated = 0
-    records = iter(read_records(path, fmt, batch_rows=chunk_size))
-    chunk = _Chunk(summary, file_name, first_line)
-    while True:
-        try:
-            record = next(records)
-        except StopIteration:
-            break
-        except Exception as e:  # reading touches no database: this is about the file
-            summary.error = _describe(e)
-            break
-        if record is None:
-            summary.blank_lines += 1
-            continue
-        chunk.add(record)
-        if chunk.size >= chunk_size:
-            restated += _write_chunk(client, chunk)
-            _record_rejections(client, file_name, chunk.rejections, chunk.loaded_at, summary)
-            chunk = _Chunk(summary, file_name, first_line)
-    restated += _write_chunk(client, chunk)
-    _record_rejections(client, file_name, chunk.rejections, chunk.loaded_at, summary)
-    summary.seconds = time.monotonic() - started
+
+    def write(chunk: _Chunk) -> None:
+        nonlocal restated
+        restated += _write_chunk(client, chunk)
+        record_rejections(client, file_name, chunk.rejections, chunk.loaded_at, summary)
+
+    read_in_chunks(
+        path,
+        fmt,
+        summary,
+        chunk_size,
+        lambda: _Chunk(summary, file_name, first_line, currencies),
+        write,
+    )
     outcome = f"stopped: {summary.error}" if summary.error else "done"
     say(
         f"{path}: ad spend {outcome}; {summary.lines_read:,} rows read, "

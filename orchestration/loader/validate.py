@@ -12,17 +12,22 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from orchestration.loader.readers import (
     ID_FIELDS,
+    OVERSIZED_LINE,
+    NumberNotKept,
     Unreadable,
     json_default,
+    kept_float,
+    kept_int,
     nests_too_deep,
     too_deep,
 )
-from orchestration.raw_contract import EVENT_COLUMNS, RawEvent
+from orchestration.raw.contract import EVENT_COLUMNS, RawEvent
 
 # Size limits. Ids and event names are counted in characters (they are short and compared as
 # text); free text and properties in UTF-8 bytes, which is what they cost in storage.
@@ -34,6 +39,14 @@ MAX_PROPERTIES_BYTES = 64 * 1024  # the properties JSON text as stored
 
 # DateTime64(3) holds 1900-01-01 .. 2299-12-31; outside that ClickHouse would clamp silently.
 MIN_YEAR, MAX_YEAR = 1900, 2299
+# The API stamps received_at when it stores a row, so a later one is impossible for real
+# traffic: only a replay can carry it, and forget's tombstones would take it for a new event
+# (docs/forget.md). This much is allowed for the two clocks to differ.
+MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
+# C0 control characters and DEL: no SDK sends them in an id or an event name, and a NUL or a
+# newline in one breaks every tool that prints or exports it.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_CHECKED_FIELDS = ("project_id", "anonymous_id", "user_id", "event_name")
 
 UNPARSEABLE_JSON = "unparseable_json"  # invalid JSON, invalid UTF-8, or not an object
 UNPARSEABLE_CSV = "unparseable_csv"  # wrong field count, invalid UTF-8, malformed quoting
@@ -43,8 +56,10 @@ INVALID_FIELD = "invalid_field"  # a value of the wrong type (e.g. a number as a
 MISSING_IDENTITY = "missing_identity"  # neither anonymous_id nor user_id
 MISSING_TIMESTAMP = "missing_timestamp"  # timestamp absent or null
 INVALID_TIMESTAMP = "invalid_timestamp"  # timestamp or received_at not an ISO-8601 date-time
+RECEIVED_AT_IN_FUTURE = "received_at_in_future"  # later than the load, past MAX_CLOCK_SKEW
 PROPERTIES_NOT_OBJECT = "properties_not_object"  # properties not a JSON object (or its text)
 OVERSIZED_FIELD = "oversized_field"  # a field over its size limit
+# OVERSIZED_LINE (readers.py): a line over MAX_LINE_BYTES, rejected while it is read
 NESTED_TOO_DEEP = "nested_too_deep"  # the line, or properties' text, over MAX_JSON_DEPTH levels
 # Not a property of the data: validation itself failed. The row is kept in raw.events_rejected
 # rather than the load stopping, and the reason says to report it.
@@ -59,8 +74,10 @@ REASON_CODES = (
     MISSING_IDENTITY,
     MISSING_TIMESTAMP,
     INVALID_TIMESTAMP,
+    RECEIVED_AT_IN_FUTURE,
     PROPERTIES_NOT_OBJECT,
     OVERSIZED_FIELD,
+    OVERSIZED_LINE,
     NESTED_TOO_DEEP,
     LOADER_ERROR,
 )
@@ -152,12 +169,14 @@ def _validate(fields: dict[str, Any], received_at_default: dt.datetime) -> Event
     }
     if values["anonymous_id"] is None and values["user_id"] is None:
         raise _Invalid(MISSING_IDENTITY, "neither anonymous_id nor user_id is set")
+    for name in CONTROL_CHECKED_FIELDS:
+        _refuse_control_characters(name, values[name])
 
     timestamp = _instant(fields, "timestamp")
     if timestamp is None:
         raise _Invalid(MISSING_TIMESTAMP, "timestamp is missing")
     values["timestamp"] = timestamp
-    values["received_at"] = _instant(fields, "received_at") or received_at_default
+    values["received_at"] = _received_at(fields, received_at_default)
     for name in ("url", "referrer", "user_agent"):
         values[name] = _optional_text(fields, name)
     values["properties"] = _properties(fields.get("properties"))
@@ -295,6 +314,33 @@ def _instant(fields: dict[str, Any], name: str) -> dt.datetime | None:
 
 
 _OUT_OF_RANGE = f"outside {MIN_YEAR}..{MAX_YEAR}, the range stored"
+_YEAR_BEYOND_9999 = re.compile(r"[+-]?[0-9]{5,}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}")
+
+
+def _received_at(fields: dict[str, Any], now: dt.datetime) -> dt.datetime:
+    """The row's received_at, or `now` (the chunk's load time) when it has none; refused when
+    it is later than `now` by more than MAX_CLOCK_SKEW."""
+    received_at = _instant(fields, "received_at")
+    if received_at is None:
+        return now
+    if received_at > now + MAX_CLOCK_SKEW:
+        raise _Invalid(
+            RECEIVED_AT_IN_FUTURE,
+            f"received_at {received_at:%Y-%m-%dT%H:%M:%S}Z is later than this load "
+            f"({now:%Y-%m-%dT%H:%M:%S}Z) by more than {MAX_CLOCK_SKEW.seconds // 60} minutes; "
+            "the API stamps it when it stores the event",
+        )
+    return received_at
+
+
+def _refuse_control_characters(name: str, value: str | None) -> None:
+    found = _CONTROL.search(value) if value is not None else None
+    if found is not None:
+        raise _Invalid(
+            INVALID_FIELD,
+            f"{name} contains the control character U+{ord(found.group()):04X} at character "
+            f"{found.start() + 1}",
+        )
 
 
 def _parse_iso(name: str, value: str) -> dt.datetime:
@@ -314,6 +360,8 @@ def _parse_iso(name: str, value: str) -> dt.datetime:
         # upper(): RFC 3339 allows 't' and 'z', which fromisoformat does not.
         return dt.datetime.fromisoformat(text.upper())
     except ValueError:
+        if _YEAR_BEYOND_9999.match(text):  # a date-time, just not one Python can hold
+            raise _Invalid(INVALID_TIMESTAMP, f"{name} {_show(value)} is {_OUT_OF_RANGE}") from None
         raise not_iso from None
 
 
@@ -337,11 +385,15 @@ def _properties(value: Any) -> str:
             ) from None
     if isinstance(value, str):
         try:
-            parsed = json.loads(value, parse_constant=_no_constants, parse_float=_finite_float)
+            parsed = json.loads(
+                value, parse_constant=_no_constants, parse_float=_finite_float, parse_int=kept_int
+            )
         except RecursionError:
             raise _Invalid(NESTED_TOO_DEEP, too_deep("properties")) from None
         except _OutOfRange as e:
             raise _Invalid(PROPERTIES_NOT_OBJECT, f"properties holds {e}") from None
+        except NumberNotKept as e:
+            raise _Invalid(INVALID_FIELD, f"properties holds {e}") from None
         except ValueError:
             raise _Invalid(
                 PROPERTIES_NOT_OBJECT, f"properties is a string that is not JSON: {_show(value)}"
@@ -373,7 +425,7 @@ class _OutOfRange(ValueError):
 
 
 def _finite_float(text: str) -> float:
-    value = float(text)
+    value = kept_float(text)
     if math.isinf(value):
         raise _OutOfRange(f"the number {_cut(text, 30)}, beyond the range of a double")
     return value

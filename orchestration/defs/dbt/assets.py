@@ -8,9 +8,11 @@ from dagster import AssetExecutionContext, AssetMaterialization, Config, Output
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from orchestration import settings, warehouse
+from orchestration import settings
 from orchestration.defs.dbt.translator import MillimetricTranslator
-from orchestration.defs.project import WAREHOUSE_POOL, dbt_project
+from orchestration.defs.project import dbt_project
+from orchestration.runtime import warehouse
+from orchestration.runtime.runs import WAREHOUSE_POOL
 
 
 class DbtBuildConfig(Config):

@@ -2,7 +2,8 @@
 
 from dagster import AssetSelection, define_asset_job
 
-from orchestration.defs.project import PIPELINE, WAREHOUSE_TAGS
+from orchestration.defs.project import PIPELINE
+from orchestration.runtime.runs import WAREHOUSE_TAGS
 
 # the HTML report follows the marts in every build; a forget run does not redraw it
 BUILD = PIPELINE | AssetSelection.groups("report")

@@ -4,12 +4,15 @@ from functools import cache
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from orchestration import settings, tables, warehouse
+from orchestration import settings
 from orchestration.defs.dbt.translator import FORGET_PROPAGATION_KEY
-from orchestration.defs.project import WAREHOUSE_POOL, dbt_project
+from orchestration.defs.project import dbt_project
 from orchestration.defs.raw.assets import RAW_FORGET_REQUESTS
 from orchestration.forget import propagate_pending, verify_pending
 from orchestration.forget.targets import load_manifest, purge_targets
+from orchestration.raw import tables
+from orchestration.runtime import warehouse
+from orchestration.runtime.runs import WAREHOUSE_POOL
 
 
 @cache
@@ -38,12 +41,7 @@ def mart_keys() -> list[AssetKey]:
 def forget_propagation(context: AssetExecutionContext) -> MaterializeResult:
     with warehouse.connect() as client:
         tables.init(client)
-        outcome = propagate_pending(
-            client,
-            current_targets(),
-            progress=context.log.info,
-            crash_after_table=settings.forget_crash_after_table(),
-        )
+        outcome = propagate_pending(client, current_targets(), progress=context.log.info)
     removed = outcome.pop("rows_removed")
     return MaterializeResult(
         metadata={**outcome, **{f"rows_removed/{table}": n for table, n in removed.items()}}

@@ -2,7 +2,8 @@
 
 from dagster import define_asset_job
 
-from orchestration.defs.project import PIPELINE, WAREHOUSE_TAGS
+from orchestration.defs.project import PIPELINE
+from orchestration.runtime.runs import WAREHOUSE_TAGS
 
 # The whole pipeline: a forget is done only once the build has recomputed what depended on it
 # and verification has proved it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from clickhouse_connect.driver.exceptions import ClickHouseError
 from dagster import (
     DagsterRunStatus,
+    DefaultSensorStatus,
     RunRequest,
     RunsFilter,
     SensorEvaluationContext,
@@ -12,9 +13,11 @@ from dagster import (
     sensor,
 )
 
-from orchestration import runs, tables, warehouse
+from orchestration import settings
 from orchestration.defs.forget.jobs import forget_propagation_job
 from orchestration.forget import pending_requests
+from orchestration.raw import tables
+from orchestration.runtime import runs, warehouse
 
 IN_PROGRESS = [DagsterRunStatus.QUEUED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
 
@@ -39,7 +42,7 @@ def evaluate_forget_requests(context: SensorEvaluationContext):
         return locked
     try:
         # the code server evaluating this lives for days: opening chDB here would keep its
-        # threads and files each minute (orchestration/warehouse.py)
+        # threads and files each minute (orchestration/runtime/warehouse.py)
         pending = warehouse.in_own_process(count_pending_requests)
     except (ClickHouseError, RuntimeError):
         # the holder may have taken the directory between the check and the open
@@ -52,6 +55,16 @@ def evaluate_forget_requests(context: SensorEvaluationContext):
     return RunRequest(tags={"millimetric/forget_requests": str(pending)})
 
 
-@sensor(job=forget_propagation_job, minimum_interval_seconds=60)
+# on from the first start of a deployment: a forget request must not wait for someone to
+# switch the sensor on (GDPR's "without undue delay")
+@sensor(
+    job=forget_propagation_job,
+    minimum_interval_seconds=60,
+    default_status=(
+        DefaultSensorStatus.RUNNING
+        if settings.automations_running()
+        else DefaultSensorStatus.STOPPED
+    ),
+)
 def forget_request_sensor(context: SensorEvaluationContext):
     return evaluate_forget_requests(context)

@@ -2,13 +2,14 @@
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from orchestration import settings, warehouse
-from orchestration.defs.project import WAREHOUSE_POOL
-from orchestration.report import DEFAULT_DAYS, write_reports
-from orchestration.report.data import project_spans
+from orchestration import settings
+from orchestration.runtime import warehouse
+from orchestration.runtime.runs import WAREHOUSE_POOL
+from orchestration.serve.report import DEFAULT_DAYS, write_reports
+from orchestration.serve.report.data import project_spans
 
 REPORT_KEY = AssetKey(["millimetric_report"])
-# the marts the report reads (orchestration/report/data.py)
+# the marts the report reads (orchestration/serve/report/data.py)
 REPORT_MARTS = (
     "sessions",
     "web_daily",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from clickhouse_connect.driver.client import Client
 
 from orchestration.forget.audit import create_audit_tables
-from orchestration.raw_contract import create_raw_tables
+from orchestration.raw.contract import create_raw_tables
 
 
 def init(client: Client) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from orchestration.report.data import MODELS, ReportData
+from orchestration.serve.report.data import ReportData
 
 # A channel keeps its colour in every chart and every report (Tableau 10, then extras).
 CHANNEL_COLOURS = {
@@ -34,18 +34,22 @@ CHANNEL_COLOURS = {
     "Unassigned": "#BAB0AC",
 }
 EXTRA_COLOURS = ("#17BECF", "#BCBD22", "#7F7F7F", "#8C564B", "#9467BD", "#2CA02C")
-MODEL_LABELS = {
-    "first_touch": "First touch",
-    "last_touch": "Last touch",
-    "last_non_direct": "Last non-direct",
-    "linear": "Linear",
-    "position_based": "Position-based",
-    "time_decay": "Time decay",
-}
-MODEL_COLOURS = dict(
-    zip(MODELS, ("#264653", "#2A9D8F", "#8AB17D", "#E9C46A", "#F4A261", "#E76F51"), strict=True)
-)
+# The models and conversions are the dbt vars' (config.py); these only spell their names for
+# a reader: `time_decay` is "Time decay", and two take a hyphen.
+HYPHENATED = {"last non direct": "last non-direct", "position based": "position-based"}
+# a model's colour is its place in millimetric__attribution_models
+MODEL_PALETTE = ("#264653", "#2A9D8F", "#8AB17D", "#E9C46A", "#F4A261", "#E76F51", *EXTRA_COLOURS)
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def label(name: str) -> str:
+    """A var's name as a reader's words: `last_non_direct` is "Last non-direct"."""
+    words = name.replace("_", " ").strip()
+    return HYPHENATED.get(words, words).capitalize()
+
+
+def model_colour(models: tuple[str, ...], model: str) -> str:
+    return MODEL_PALETTE[models.index(model) % len(MODEL_PALETTE)]
 
 
 def channel_colour(channel: str, index: int = 0) -> str:
@@ -90,41 +94,46 @@ def daily_by_channel(rows: list[tuple[dt.date, str, int]], what: str, days: list
 
 
 def attribution_comparison(data: ReportData) -> go.Figure:
-    """Signups, purchases and revenue per channel under each model, side by side."""
-    cells: dict[tuple[str, str, str], float] = defaultdict(float)
-    for name, model, channel, conversions, revenue in data.attribution:
+    """Each configured conversion, then the ROAS conversions' revenue in the reporting
+    currency, per channel under each configured model, side by side."""
+    config = data.config
+    cells: dict[tuple[str | None, str, str], float] = defaultdict(float)
+    rows = [row for row in data.attribution if row[0] in config.conversions]
+    for name, model, channel, conversions, revenue in rows:
         cells[(name, model, channel)] += float(conversions)
-        if name == "purchase":
+        if name in config.roas_conversions:
             # revenue in a currency without a rate is unknown: no bar rather than a short one
             known = float("nan") if revenue is None else float(revenue)
-            cells[("revenue", model, channel)] += known
-    channels = _by_total(data.attribution, 2, 3)[::-1]  # horizontal bars draw bottom-up
-    panels = (("signup", "Signups"), ("purchase", "Purchases"), ("revenue", "Revenue"))
+            cells[(None, model, channel)] += known  # None: the revenue panel
+    channels = _by_total(rows, 2, 3)[::-1]  # horizontal bars draw bottom-up
+    revenue_title = f"Revenue ({config.currency})"
+    panels = [(name, label(name)) for name in config.conversions] + [(None, revenue_title)]
     fig = make_subplots(
         rows=1,
-        cols=3,
+        cols=len(panels),
         shared_yaxes=True,
         horizontal_spacing=0.03,
         subplot_titles=[title for _, title in panels],
     )
     for col, (name, title) in enumerate(panels, start=1):
-        number = ",.2f" if name == "revenue" else ",.1f"
-        for model in MODELS[::-1]:
+        unit = f" {config.currency}" if name is None else f" {title.lower()}"
+        number = ",.2f" if name is None else ",.1f"
+        for model in config.models[::-1]:
             fig.add_bar(
-                name=MODEL_LABELS[model],
+                name=label(model),
                 legendgroup=model,
                 showlegend=col == 1,
                 orientation="h",
                 y=channels,
                 x=[cells.get((name, model, channel), 0.0) for channel in channels],
-                marker_color=MODEL_COLOURS[model],
-                hovertemplate=f"%{{y}}<br>{MODEL_LABELS[model]}: %{{x:{number}}} {title.lower()}"
-                "<extra></extra>",
+                marker_color=model_colour(config.models, model),
+                hovertemplate=f"%{{y}}<br>{label(model)}: %{{x:{number}}}{unit}<extra></extra>",
                 row=1,
                 col=col,
             )
         fig.update_xaxes(tickformat=",", row=1, col=col)
-    height = 120 + 16 * len(MODELS) * max(len(channels), 1)
+    fig.update_xaxes(title_text=config.currency, row=1, col=len(panels))
+    height = 120 + 16 * len(config.models) * max(len(channels), 1)
     fig.update_annotations(font={"size": 13})
     return _layout(fig, min(max(height, 360), 1100), barmode="group", legend_traceorder="reversed")
 

@@ -1,6 +1,7 @@
 """What the report shows, read from the marts only: one query per figure or table.
 
-Nothing personal leaves here: queries aggregate, and no column holding a user id, an anonymous
+The conversions, the models and the currency are the dbt vars' (config.py): nothing here names
+one. Nothing personal leaves here: queries aggregate, and no column holding a user id, an anonymous
 id or traits is ever selected as a value (they are only counted or joined on).
 """
 
@@ -12,9 +13,9 @@ from decimal import Decimal
 
 from clickhouse_connect.driver.client import Client
 
+from orchestration.serve.report.config import ReportConfig, ReportError
+
 MARTS = "marts"
-# The order PostHog and most attribution tools show them in: single-touch, then multi-touch.
-MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based", "time_decay")
 TOP = 10
 
 
@@ -22,10 +23,6 @@ def known_sum(amount: str) -> str:
     """SQL for the sum of a reporting-currency column, NULL when any amount is: one without an
     exchange rate makes the sum unknown, never smaller (as the dbt macro known_sum does)."""
     return f"if(countIf({amount} is null) > 0, null, sum({amount}))"
-
-
-class ReportError(ValueError):
-    """Bad input (unknown project, empty period...); the message is meant for the user as is."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,10 @@ class ReportData:
     """Every number in the report, keyed for the charts and tables that show it."""
 
     period: Period
+    config: ReportConfig
     totals: dict[str, float | int | Decimal | None] = field(default_factory=dict)
+    # conversions in the period, per configured conversion name, in the vars' order
+    conversion_counts: dict[str, int] = field(default_factory=dict)
     # (date, channel, value)
     sessions_by_day: list[tuple[dt.date, str, int]] = field(default_factory=list)
     visitors_by_day: list[tuple[dt.date, str, int]] = field(default_factory=list)
@@ -106,11 +106,11 @@ WEB_DAILY_IN_PERIOD = f"""
 """
 
 
-def _rows(client: Client, sql: str, period: Period) -> list[tuple]:
-    return client.query(sql, parameters=period.parameters()).result_rows
+def _rows(client: Client, sql: str, period: Period, **parameters: object) -> list[tuple]:
+    return client.query(sql, parameters={**period.parameters(), **parameters}).result_rows
 
 
-def _totals(client: Client, period: Period) -> dict:
+def _totals(client: Client, period: Period, config: ReportConfig) -> tuple[dict, dict[str, int]]:
     [traffic] = _rows(
         client,
         f"""
@@ -135,8 +135,7 @@ def _totals(client: Client, period: Period) -> dict:
         period,
     )
     by_name = dict(conversions)
-    totals["signups"] = by_name.get("signup", 0)
-    totals["purchases"] = by_name.get("purchase", 0)
+    counts = {name: by_name.get(name, 0) for name in config.conversions}
     totals["conversions"] = sum(by_name.values())
     # in the reporting currency: under any one model the credits add up to each conversion's
     # revenue, so one model's daily sums are the conversions' (amounts in several currencies
@@ -147,10 +146,11 @@ def _totals(client: Client, period: Period) -> dict:
         select {known_sum("revenue")}
         from {MARTS}.attribution_daily
         where project_id = {{project:String}}
-            and model = 'last_non_direct'
+            and model = {{model:String}}
             and conversion_date between {{start:Date}} and {{end:Date}}
         """,
         period,
+        model=config.models[0],
     )
     [(people, devices)] = _rows(
         client,
@@ -163,19 +163,19 @@ def _totals(client: Client, period: Period) -> dict:
         period,
     )
     totals["devices_per_person"] = devices / people if people else None
-    [(converted, with_pre_login)] = _rows(client, PRE_LOGIN_SQL, period)
+    [(converted, with_pre_login)] = _rows(client, PRE_LOGIN_SQL, period, model=config.models[0])
     totals["conversions_with_pre_login_touch"] = with_pre_login
     totals["pre_login_share"] = with_pre_login / converted if converted else None
     sessions = totals["sessions"]
     totals["stitched_share"] = totals["stitched"] / sessions if sessions else None
     totals["engaged_rate"] = totals["engaged"] / sessions if sessions else None
     totals["bounce_rate"] = totals["bounces"] / sessions if sessions else None
-    return totals
+    return totals, counts
 
 
 # A pre-login touch is a credited session that ended before its device was first linked to
 # the converting person: only the pre-login stitch (docs/identity.md) ties it to them. Every
-# model has a row per touch; `linear` is read because it credits each touch.
+# model has a row per touch (a zero credit included), so any one configured model is read.
 PRE_LOGIN_SQL = f"""
     with
     period_conversions as (
@@ -190,7 +190,7 @@ PRE_LOGIN_SQL = f"""
         from {MARTS}.attribution_credits as credits
         inner join {MARTS}.sessions as touch
             on credits.project_id = touch.project_id and credits.session_id = touch.session_id
-        where credits.project_id = {{project:String}} and credits.model = 'linear'
+        where credits.project_id = {{project:String}} and credits.model = {{model:String}}
             and credits.conversion_id in (select conversion_id from period_conversions)
     ),
     pre_login as (
@@ -207,9 +207,11 @@ PRE_LOGIN_SQL = f"""
 """
 
 
-def report_data(client: Client, period: Period) -> ReportData:
-    """Read everything the report shows for one project and period."""
-    data = ReportData(period=period, totals=_totals(client, period))
+def report_data(client: Client, period: Period, config: ReportConfig) -> ReportData:
+    """Read everything the report shows for one project and period, for the conversions and
+    models `config` names."""
+    totals, counts = _totals(client, period, config)
+    data = ReportData(period=period, config=config, totals=totals, conversion_counts=counts)
     data.sessions_by_day = _rows(
         client,
         f"""

@@ -23,6 +23,22 @@ MARTS = "marts"
 READER_ROLE = "millimetric_bi_reader"
 UNRESTRICTED_POLICY = "millimetric_unrestricted"
 POLICY_PREFIX = "millimetric_bi_"
+# Names that by convention belong to an administrator or a shared account, never to one BI tool:
+# ClickHouse's built-in `default` (full access in the shipped users.xml, and ClickHouse Cloud's
+# admin) and the usual admin names. Compared exactly, as ClickHouse compares user names.
+BROAD_USERS = ("default", "admin", "root")
+# What a user holds besides the BI role: its own grants (a partial revoke only narrows one),
+# other roles, or the BI role WITH ADMIN OPTION (which lets it grant the role on). A user with
+# none of these is new, or a BI user made here, and bi-access may (re)grant it.
+HELD_BEYOND_BI_ROLE = """
+select concat(toString(access_type), ' ON ', ifNull(database, '*'), '.', ifNull(`table`, '*'))
+from system.grants
+where user_name = {user:String} and is_partial_revoke = 0
+union all
+select concat('role ', granted_role_name, if(with_admin_option, ' WITH ADMIN OPTION', ''))
+from system.role_grants
+where user_name = {user:String} and (granted_role_name != {role:String} or with_admin_option = 1)
+"""
 
 # Characters ClickHouse's lexer reads back from a backslash escape (the rest go as \xHH).
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
@@ -85,6 +101,12 @@ class Grant:
 def _check_input(user: str, projects: Iterable[str]) -> tuple[str, ...]:
     if not user or not user.strip():
         raise BiAccessError("--user must not be empty")
+    if user in BROAD_USERS:
+        raise BiAccessError(
+            f"user {user!r} is refused: by convention it is an administrator or a shared "
+            f"account ({', '.join(BROAD_USERS)}), and the BI role would limit the rows it sees; "
+            "give the BI tool a user of its own, like superset_acme"
+        )
     projects = tuple(dict.fromkeys(projects))
     if not projects:
         raise BiAccessError("give at least one --project")
@@ -160,8 +182,17 @@ def known_projects(client: Client) -> list[str]:
 
 def bi_access(client: Client, user: str, projects: Iterable[str]) -> Grant:
     """The statements for `user` on the current target's marts. Unknown projects are refused,
-    so that a typo does not silently grant an empty view."""
+    so that a typo does not silently grant an empty view, and so is the user the warehouse
+    connects as."""
     projects = _check_input(user, projects)
+    if settings.target() != "local" and user == settings.clickhouse_server()["username"]:
+        # the catch-all row policy excludes BI readers: dbt and forget verification, run as
+        # this user, would see only these projects' rows
+        raise BiAccessError(
+            f"user {user!r} is refused: it is the user this warehouse connects as "
+            "(CLICKHOUSE_USER), which builds and forget verification run as; give the BI tool "
+            "a user of its own"
+        )
     tables = mart_tables(client)
     if not tables:
         raise BiAccessError(f"no tables in {MARTS} on target {settings.target()}: build first")
@@ -183,9 +214,26 @@ NO_ACCESS_CONTROL = (
 )
 
 
+def held_beyond_bi_role(client: Client, user: str) -> list[str]:
+    """What `user` already holds on the server besides the BI role (HELD_BEYOND_BI_ROLE), sorted;
+    empty for a user that does not exist."""
+    rows = client.query(
+        HELD_BEYOND_BI_ROLE, parameters={"user": user, "role": READER_ROLE}
+    ).result_rows
+    return sorted(held for (held,) in rows)
+
+
 def apply(client: Client, grant: Grant) -> None:
-    """Run the statements on a server or cluster target, in order."""
+    """Run the statements on a server or cluster target, in order, unless the user already
+    exists with more than the BI role: bi-access never narrows, or hands on, a broader user."""
     if settings.target() == "local":
         raise BiAccessError(NO_ACCESS_CONTROL)
+    held = held_beyond_bi_role(client, grant.user)
+    if held:
+        shown = ", ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
+        raise BiAccessError(
+            f"user {grant.user!r} already exists with more than the BI role ({shown}); "
+            "give the BI tool a user of its own, or revoke those first"
+        )
     for statement in grant.statements:
         client.command(statement)

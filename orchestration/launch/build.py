@@ -1,8 +1,8 @@
 """Running the Dagster jobs in this process: the same code path the schedule and sensor use.
 
 A run started here is tagged with this process, first waits for whatever else holds the
-warehouse, saying what and for how long (orchestration/runs.py), and stops cleanly on SIGTERM
-or Ctrl-C: the run is marked canceled, its warehouse slots are freed, dbt is stopped, and
+warehouse, saying what and for how long (orchestration/runtime/runs.py), and stops cleanly on
+SIGTERM or Ctrl-C: the run is marked canceled, its warehouse slots are freed, dbt is stopped, and
 RunStopped says so. Dagster on its own sets those signals aside until a step's code checks for
 them, which a run waiting for its slot never does; so the job executes in a thread of its own
 while this thread watches it, its signals and its waiting.
@@ -20,14 +20,17 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from dagster import DagsterInstance, ExecuteInProcessResult, JobDefinition
 from dagster._core.errors import DagsterExecutionInterruptedError
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.utils import make_new_run_id
 
-from orchestration import runs, settings, tables, warehouse
-from orchestration.runs import RunStopped
+from orchestration import settings
+from orchestration.raw import tables
+from orchestration.runtime import runs, warehouse
+from orchestration.runtime.runs import RunStopped
 
 # Once a stop is asked for, how long the run has to wind down (dagster-dbt forwards the
 # interrupt to dbt and waits for it) before what is left of it is killed.
@@ -134,10 +137,30 @@ def run_job(
 
     job = defs.resolve_job_def(name)
     with stop_on_signals():
-        waiting.until_free(instance)
-        with warehouse.connect() as client:
-            tables.init(client)
+        _take_warehouse(instance, waiting)
         return _execute_watched(job, instance, waiting, raise_on_error)
+
+
+def _take_warehouse(instance: DagsterInstance, waiting: runs.Waiting) -> None:
+    """Wait until nothing else holds the warehouse, then make sure its tables exist."""
+    waiting.until_free(instance)
+    with warehouse.connect() as client:
+        tables.init(client)
+
+
+@dataclass(frozen=True)
+class InProcessRunner:
+    """forget_now's Runner (orchestration/forget/now.py): jobs run in this process, on the
+    persistent instance, with run_job's waiting and signals."""
+
+    instance: DagsterInstance
+
+    def wait_for_warehouse(self) -> None:
+        with stop_on_signals():
+            _take_warehouse(self.instance, runs.Waiting(interrupted=raise_if_signalled))
+
+    def run(self, job: str) -> None:
+        run_job(job, instance=self.instance)
 
 
 def _execute_watched(

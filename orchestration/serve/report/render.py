@@ -15,10 +15,13 @@ from functools import cache
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from orchestration.report import charts
-from orchestration.report.data import MODELS, ReportData
+from orchestration.serve.report import charts
+from orchestration.serve.report.config import ReportConfig
+from orchestration.serve.report.data import ReportData
 
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
+# No mode bar: it appears over the top right of a chart on hover, where the legend's last
+# entries are. Hover values, drag to zoom, double-click to reset and legend toggles remain.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 CSS = """
 :root { --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb; --card: #ffffff; --bg: #f5f7fa;
@@ -54,7 +57,8 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
         margin-top: 8px; }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right;
          white-space: nowrap; }
-th { color: var(--muted); font-weight: 600; font-size: 12px; }
+th { color: var(--muted); font-weight: 600; font-size: 12px; white-space: normal;
+     vertical-align: bottom; }
 th:first-child, td:first-child { text-align: left; }
 td.name { white-space: normal; overflow-wrap: anywhere; min-width: 12em; }
 td.best { font-weight: 700; color: var(--accent); }
@@ -130,7 +134,11 @@ def _empty(what: str) -> str:
 
 
 def _kpis(data: ReportData) -> str:
-    t = data.totals
+    t, currency = data.totals, data.config.currency
+    conversions = [
+        _kpi(f"conversions-{name}", charts.label(name), count, _int(count), "conversions")
+        for name, count in data.conversion_counts.items()
+    ]
     return (
         '<div class="kpis">'
         + "".join(
@@ -149,9 +157,14 @@ def _kpis(data: ReportData) -> str:
                     "of sessions",
                 ),
                 _kpi("bounce_rate", "Bounce rate", t["bounce_rate"], _pct(t["bounce_rate"])),
-                _kpi("signups", "Signups", t["signups"], _int(t["signups"])),
-                _kpi("purchases", "Purchases", t["purchases"], _int(t["purchases"])),
-                _kpi("revenue", "Revenue", t["revenue"], _money(t["revenue"])),
+                *conversions,
+                _kpi(
+                    "revenue",
+                    f"Revenue ({currency})",
+                    t["revenue"],
+                    _money(t["revenue"]),
+                    "all conversions",
+                ),
             ]
         )
         + "</div>"
@@ -190,20 +203,25 @@ def _traffic(data: ReportData, days: list[dt.date]) -> str:
     )
 
 
-def _attribution_table(data: ReportData, table_id: str, title: str, name: str, revenue: bool):
+def _attribution_table(
+    data: ReportData, table_id: str, title: str, sub: str, names: tuple[str, ...], revenue: bool
+) -> str:
+    """Channels by models: the credited conversions of `names`, or with `revenue` their
+    credited revenue in the reporting currency."""
+    models = data.config.models
     # None: revenue in a currency without an exchange rate, unknown rather than smaller
     cells: dict[tuple[str, str], Decimal | None] = defaultdict(Decimal)
     for conversion_name, model, channel, conversions, credited in data.attribution:
-        if conversion_name == name:
+        if conversion_name in names and model in models:
             value, total = credited if revenue else conversions, cells[(channel, model)]
             cells[(channel, model)] = None if value is None or total is None else total + value
     channels = sorted(
-        {c for c, _ in cells}, key=lambda c: (-sum(cells[(c, m)] or 0 for m in MODELS), c)
+        {c for c, _ in cells}, key=lambda c: (-sum(cells[(c, m)] or 0 for m in models), c)
     )
-    head = "".join(f"<th>{_e(charts.MODEL_LABELS[m])}</th>" for m in MODELS)
+    head = "".join(f'<th data-model="{_e(m)}">{_e(charts.label(m))}</th>' for m in models)
     rows = []
     for channel in channels:
-        values = [cells.get((channel, m), Decimal(0)) for m in MODELS]
+        values = [cells.get((channel, m), Decimal(0)) for m in models]
         best = max((v for v in values if v is not None), default=None)
         tds = "".join(
             _cell(v, _money(v) if revenue else f"{float(v):,.1f}", "best" if v == best else "")
@@ -216,40 +234,72 @@ def _attribution_table(data: ReportData, table_id: str, title: str, name: str, r
         if rows
         else _empty("Nothing to credit in this period.")
     )
-    return _card(title, "Bold: the model that gives the channel the most.", body)
+    return _card(title, f"{sub} Bold: the model that gives the channel the most.", body)
+
+
+NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _count(n: int, noun: str) -> str:
+    """`six attribution models`, `one attribution model`."""
+    return f"{NUMBERS[n] if n < len(NUMBERS) else n} {noun}{'' if n == 1 else 's'}"
+
+
+def _listing(names: tuple[str, ...]) -> str:
+    """`signup`, `signup and purchase`, `a, b and c`: the vars' own names, for a reader."""
+    words = [charts.label(n).lower() for n in names]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _attribution(data: ReportData) -> str:
+    config = data.config
     chart = (
         _figure(charts.attribution_comparison(data), "chart-attribution")
         if data.attribution
         else _empty("No conversions in this period.")
     )
+    counts = "".join(
+        _attribution_table(
+            data,
+            f"attribution-conversions-{name}",
+            f"{charts.label(name)} conversions by channel",
+            "Credited conversions.",
+            (name,),
+            False,
+        )
+        for name in config.conversions
+    )
+    roas = _listing(config.roas_conversions)
+    revenue = _attribution_table(
+        data,
+        "attribution-revenue",
+        f"Revenue by channel ({config.currency})",
+        f"Credited revenue of {roas} conversions (the ones ROAS counts), in {config.currency}.",
+        config.roas_conversions,
+        True,
+    )
     return (
-        '<section id="attribution"><h2>Who gets the credit: six attribution models</h2>'
+        '<section id="attribution"><h2>Who gets the credit: '
+        f"{_count(len(config.models), 'attribution model')}</h2>"
         '<p class="lead">The same conversions and the same revenue, shared out among the '
         "channels that touched them by each model. Where the bars of a channel differ, the "
         "choice of model changes its story: first touch favours the channels that bring people "
         "in, last touch the ones that close.</p>"
         + _card(
             "Conversions and revenue by channel, per model",
-            "Credited to conversions in the period; fractional under multi-touch models.",
+            "Credited to conversions in the period; fractional under multi-touch models. "
+            f"Revenue: {roas} conversions, in {config.currency}.",
             chart,
         )
-        + '<div class="stack">'
-        + _attribution_table(data, "attribution-signup", "Signups by channel", "signup", False)
-        + _attribution_table(
-            data, "attribution-revenue", "Purchase revenue by channel", "purchase", True
-        )
-        + "</div></section>"
+        + f'<div class="stack">{counts}{revenue}</div></section>'
     )
 
 
-def _top_table(rows: list[tuple], table_id: str, label: str, pages: bool) -> str:
+def _top_table(rows: list[tuple], table_id: str, label: str, pages: bool, currency: str) -> str:
     second = "Bounce rate" if pages else "Channel"
     head = (
         f"<tr><th>{_e(label)}</th><th>{second}</th><th>Sessions</th><th>Conversions</th>"
-        "<th>Conv. rate</th><th>Revenue</th></tr>"
+        f"<th>Conv. rate</th><th>Revenue ({_e(currency)})</th></tr>"
     )
     body = []
     for name, channel, sessions, conversions, revenue, bounces in rows:
@@ -278,7 +328,7 @@ def _acquisition(data: ReportData) -> str:
     ):
         body = (
             _figure(charts.top_rows(rows, label), f"chart-{table_id}")
-            + _top_table(rows, table_id, label, pages)
+            + _top_table(rows, table_id, label, pages, data.config.currency)
             if rows
             else _empty(f"No {label.lower()}s in this period.")
         )
@@ -293,7 +343,8 @@ def _acquisition(data: ReportData) -> str:
     return (
         '<section id="acquisition"><h2>Campaigns and entry pages</h2>'
         '<p class="lead">The ten tagged campaigns and the ten landing pages that brought the '
-        "most sessions, and how well those sessions converted (signups and purchases).</p>"
+        "most sessions, and how well those sessions converted "
+        f"({_e(_listing(data.config.conversions))}).</p>"
         f'<div class="grid">{"".join(cards)}</div></section>'
     )
 
@@ -343,7 +394,7 @@ def _identity(data: ReportData) -> str:
         '<section id="identity"><h2>Identity</h2>'
         '<p class="lead">How much of the traffic is tied to a known person. Visits made before '
         "someone logged in are stitched to them afterwards (the pre-login stitch), so an ad "
-        "click on day 1 is credited to a signup on day 7.</p>"
+        "click on day 1 is credited to a conversion on day 7.</p>"
         + tiles
         + '<div class="grid" style="margin-top:16px">'
         + _card(
@@ -383,12 +434,40 @@ on the day they started; conversions on the day they happened; in the campaign a
 tables, on the day of the session credited with them.</dd>
 <dt>Pre-login touch</dt><dd>A session credited with a conversion that ended before its device
 was first linked to the person who converted.</dd>
-<dt>Attribution models</dt><dd>First touch, last touch, last non-direct (the last touch that is
-not Direct), linear, position-based (40% first, 40% last, 20% shared by the middle) and time
-decay (a touch's weight halves every 7 days before the conversion), over the 30 days before
-each conversion. See docs/identity.md.</dd>
+<dt>Conversions</dt><dd>{conversions} (the dbt var millimetric__conversions). Money is in
+{currency}, the reporting currency: each amount at its day's exchange rate, and a total with an
+amount of unknown rate is unknown (–), never smaller.</dd>
+<dt>Attribution models</dt><dd>{models}, over the {lookback} days before each conversion
+(millimetric__attribution_models). See docs/identity.md.</dd>
 </dl></footer>
 """
+
+# What each model does, for the footer; only the configured ones are shown.
+MODEL_NOTES = {
+    "last_non_direct": "the last touch that is not Direct",
+    "position_based": "40% first, 40% last, 20% shared by the middle",
+    "time_decay": "a touch's weight halves every {half_life:g} days before the conversion",
+}
+
+
+def _footer(config: ReportConfig, target: str, days: int) -> str:
+    models = ", ".join(
+        charts.label(m)
+        + (
+            f" ({MODEL_NOTES[m].format(half_life=config.half_life_days)})"
+            if m in MODEL_NOTES
+            else ""
+        )
+        for m in config.models
+    )
+    return FOOTER.format(
+        target=_e(target),
+        days=days,
+        conversions=_e(_listing(config.conversions).capitalize()),
+        currency=_e(config.currency),
+        models=_e(models),
+        lookback=config.lookback_days,
+    )
 
 
 def render(data: ReportData, target: str, generated_at: dt.datetime | None = None) -> str:
@@ -421,7 +500,7 @@ def render(data: ReportData, target: str, generated_at: dt.datetime | None = Non
 {_attribution(data)}
 {_acquisition(data)}
 {_identity(data)}
-{FOOTER.format(target=_e(target), days=period.days)}
+{_footer(data.config, target, period.days)}
 </main>
 <script>{RESIZE_JS}</script>
 </body>

@@ -24,9 +24,15 @@ from dagster import DagsterEventType, DagsterInstance, DagsterRun, DagsterRunSta
 from dagster._core.storage.runs import InMemoryRunStorage, SqliteRunStorage
 
 from orchestration import settings
-from orchestration.defs.project import WAREHOUSE_POOL, WAREHOUSE_TAGS
 
 Notice = Callable[[str], None]
+
+# chDB allows one process per data directory, so every step that opens the warehouse takes
+# this pool (limit 1, .dagster/dagster.yaml). On a server it still keeps forget and build
+# from interleaving (docs/forget.md, "The race").
+WAREHOUSE_POOL = "warehouse"
+# Runs that open the warehouse wait for one another (.dagster/dagster.yaml).
+WAREHOUSE_TAGS = {"millimetric/warehouse": "embedded"}
 
 PID_TAG = "millimetric/pid"
 HOST_TAG = "millimetric/host"

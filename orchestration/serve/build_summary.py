@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from orchestration import settings, warehouse
-from orchestration.report.data import known_sum
+from orchestration import settings
+from orchestration.runtime import warehouse
+from orchestration.serve.report.data import known_sum
 
 SUMMARY_MODEL = "last_non_direct"
 

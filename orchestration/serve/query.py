@@ -9,7 +9,7 @@ import io
 import json
 from typing import Any
 
-from orchestration import warehouse
+from orchestration.runtime import warehouse
 
 FORMATS = ("table", "csv", "json")
 

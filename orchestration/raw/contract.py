@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 from clickhouse_connect.driver.client import Client
 
-from orchestration import warehouse
 from orchestration.forget.targets import PURGEABLE
+from orchestration.runtime import warehouse
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,36 @@
+"""The dbt vars the models see, read as dbt reads them, for the Python that must agree with
+the models: the report's names, explain's model order, the currencies spend may be loaded in.
+
+Why dbt_project.yml (plus any `--vars`) and not the manifest: dbt's manifest.json does not
+record the project's vars. The builds that write the marts (`millimetric build`, the Dagster
+jobs) pass no `--vars`, so the `vars:` of dbt_project.yml are what the marts were built with; a
+caller that built with `--vars` passes the same string here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from orchestration import settings
+
+PACKAGE = "millimetric"
+
+
+def dbt_vars(project_dir: Path | None = None, cli_vars: str | dict | None = None) -> dict:
+    """The vars this project's models see, resolved as dbt resolves them: the global keys of
+    dbt_project.yml's `vars:`, replaced by those scoped to the project (`vars: {millimetric:
+    {...}}`), replaced by `cli_vars` (dbt's `--vars`: a YAML mapping, or the dict it holds).
+    Keys are replaced whole, never merged."""
+    path = (project_dir or settings.project_dir()) / "dbt_project.yml"
+    project = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    declared = project.get("vars") or {}
+    resolved = {k: v for k, v in declared.items() if k != PACKAGE}
+    if isinstance(declared.get(PACKAGE), dict):
+        resolved.update(declared[PACKAGE])
+    overrides = yaml.safe_load(cli_vars) if isinstance(cli_vars, str) else cli_vars
+    if overrides is not None and not isinstance(overrides, dict):
+        raise ValueError(f"--vars must be a YAML mapping, got {cli_vars!r}")
+    resolved.update(overrides or {})
+    return resolved
