@@ -78,7 +78,7 @@ AFTER_DISK_FULL = {
 }
 
 
-def disk_full_line(command: str, error: BaseException) -> str:
+def disk_full_line(command: str) -> str:
     where = settings.chdb_path() if settings.target() == "local" else "the ClickHouse server"
     after = AFTER_DISK_FULL.get(command, "free space and run it again")
     return f"the disk is full (no space left on device, in {where}): {after}"
@@ -432,13 +432,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"millimetric {args.command}: {error}", file=sys.stderr)
         return 2
     except (DatabaseError, OSError) as error:
-        if not is_disk_full(error):
-            if isinstance(error, OSError):
-                raise
-            # its own message names the problem; a traceback would only bury it
-            print(f"millimetric {args.command}: {error}", file=sys.stderr)
+        if is_disk_full(error):
+            print(
+                f"millimetric {args.command}: {disk_full_line(args.command)}",
+                file=sys.stderr,
+            )
             return 1
-        print(f"millimetric {args.command}: {disk_full_line(args.command, error)}", file=sys.stderr)
+        if isinstance(error, OSError):
+            raise
+        # its own message names the problem; a traceback would only bury it
+        print(f"millimetric {args.command}: {error}", file=sys.stderr)
         return 1
     except settings.SettingError as error:
         print(f"millimetric {args.command}: {error}", file=sys.stderr)

@@ -18,7 +18,7 @@ from orchestration import settings
 from orchestration.forget.audit import audit_row
 from orchestration.forget.requests import request_forget
 from orchestration.forget.targets import load_manifest, purge_targets
-from orchestration.forget.verify import outdated_parts
+from orchestration.forget.verify import left_on_disk, why_unverified
 from orchestration.runtime import warehouse
 from orchestration.runtime.runs import RunStopped
 
@@ -96,16 +96,8 @@ def forget_now(
 
 
 def _why_unverified(client: Client, audit: dict) -> str:
-    """What keeps a propagated request from being verified, as verify_pending judges it."""
-    reasons = [
-        f"{table} still holds {count} row(s) of the key"
-        for table, count in sorted(audit["remaining_rows"].items())
-        if count
-    ]
-    parts = outdated_parts(client, purge_targets(load_manifest(settings.project_dir())))
-    if parts:
-        reasons.append(f"{parts} replaced part(s) still on disk, not yet removed by the cleanup")
-    files = len(warehouse.insert_temp_files())
-    if files:
-        reasons.append(f"{files} insert file(s) left in the warehouse folder")
+    """What keeps a propagated request from being verified, judged as verify_pending judges it,
+    now: the parts verification waited for may have gone since."""
+    targets = purge_targets(load_manifest(settings.project_dir()))
+    reasons = why_unverified(audit["remaining_rows"], *left_on_disk(client, targets))
     return "; ".join(reasons) or f"its status is {audit['status']}; see the {PROPAGATION_JOB} run"

@@ -53,6 +53,30 @@ def outdated_parts(client: Client, targets: list[PurgeTarget]) -> int:
     )
 
 
+def left_on_disk(client: Client, targets: list[PurgeTarget]) -> tuple[int, int]:
+    """Replaced parts not yet deleted, and insert files in the warehouse directory. An insert
+    file holds rows as they were sent, outside any table: a killed process's are removed when
+    the warehouse is opened, so any found now is unaccounted for."""
+    return outdated_parts(client, targets), len(warehouse.insert_temp_files())
+
+
+def why_unverified(remaining: dict[str, int], parts_left: int, temp_files: int) -> list[str]:
+    """What keeps a request from being verified: rows of its key still in a table, replaced
+    parts still on disk, insert files left. Empty: it is verified."""
+    reasons = [
+        f"{table} still holds {count} row(s) of the key"
+        for table, count in sorted(remaining.items())
+        if count
+    ]
+    if parts_left:
+        reasons.append(
+            f"{parts_left} replaced part(s) still on disk, not yet removed by the cleanup"
+        )
+    if temp_files:
+        reasons.append(f"{temp_files} insert file(s) left in the warehouse folder")
+    return reasons
+
+
 def verify_pending(client: Client, targets: list[PurgeTarget], wait_seconds: float = 60) -> dict:
     """Mark every propagated request 'verified' once no target holds its key, the replaced
     parts have left the disk and no insert file is left in the warehouse directory. A request
@@ -68,15 +92,12 @@ def verify_pending(client: Client, targets: list[PurgeTarget], wait_seconds: flo
     deadline = time.monotonic() + wait_seconds
     while outdated_parts(client, targets) and time.monotonic() < deadline:
         time.sleep(0.5)  # the tables' cleanup threads run every second
-    parts_left = outdated_parts(client, targets)
-    # an insert file holds rows as they were sent, outside any table: a killed process's are
-    # removed when the warehouse is opened, so any found now is unaccounted for
-    temp_files = len(warehouse.insert_temp_files())
+    parts_left, temp_files = left_on_disk(client, targets)
     remaining = remaining_rows(client, keys, targets)
     now = dt.datetime.now(dt.UTC)
     done, undone = [], []
     for key in keys:
-        clean = parts_left == 0 and temp_files == 0 and not any(remaining[key.request_id].values())
+        clean = not why_unverified(remaining[key.request_id], parts_left, temp_files)
         (done if clean else undone).append(key)
     record_state(
         client, done, "verified", verified_at=now, remaining_rows=lambda k: remaining[k.request_id]

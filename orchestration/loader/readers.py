@@ -123,22 +123,23 @@ class NumberNotKept(ValueError):
     or so close to zero that a double would hold 0 (1e-400)."""
 
 
+# The JSON decoder calls these for every number of every line: the common case is int() or
+# float() and one comparison, and the checks run only on what they flag.
 def kept_int(text: str) -> int:
-    digits = len(text.lstrip("-"))
-    if digits > MAX_INT_DIGITS:
+    try:
+        return int(text)
+    except ValueError:  # only over MAX_INT_DIGITS: the decoder hands over digits alone
         raise NumberNotKept(
-            f"a whole number of {digits:,} digits, over the {MAX_INT_DIGITS:,} "
+            f"a whole number of {len(text.lstrip('-')):,} digits, over the {MAX_INT_DIGITS:,} "
             "the loader keeps exactly"
-        )
-    return int(text)
+        ) from None
 
 
 def kept_float(text: str) -> float:
     """The number as a double; NumberNotKept when a non-zero number would become 0. (One
     beyond a double becomes infinity, which the checks on properties refuse.)"""
     value = float(text)
-    mantissa = text.lower().partition("e")[0]
-    if value == 0 and any(digit in mantissa for digit in "123456789"):
+    if value == 0 and any(digit in text.lower().partition("e")[0] for digit in "123456789"):
         shown = text if len(text) <= 30 else text[:27] + "..."
         raise NumberNotKept(f"the number {shown}, too small for a double (it would be stored as 0)")
     return value

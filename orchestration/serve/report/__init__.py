@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,9 +60,7 @@ def file_names(projects: list[str], digits: int = HASH_DIGITS) -> dict[str, str]
     readable part and a hash prefix alike, which a hostile id could be made to do) get the
     whole SHA-256 instead."""
     names = {project: file_name(project, digits) for project in projects}
-    seen: dict[str, int] = {}
-    for name in names.values():
-        seen[name] = seen.get(name, 0) + 1
+    seen = Counter(names.values())
     return {p: name if seen[name] == 1 else file_name(p, 64) for p, name in names.items()}
 
 
