@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import errno
 import os
 import sys
 import time
@@ -62,18 +61,9 @@ def report_stopped(command: str, stopped: RunStopped, note: str = "") -> int:
     return stopped.exit_code
 
 
-def is_disk_full(error: BaseException) -> bool:
-    """ENOSPC from Python's own writes (the loader's insert files), or the engine's
-    NOT_ENOUGH_SPACE / "No space left on device" from a write it refused."""
-    if isinstance(error, OSError):
-        return error.errno == errno.ENOSPC
-    text = str(error)
-    return "No space left on device" in text or "NOT_ENOUGH_SPACE" in text
-
-
 # What a command that stopped on a full disk left, for the one line it ends with.
 AFTER_DISK_FULL = {
-    "load": "the chunk being written was not stored and the chunks before it were; free space "
+    "load": "the file being loaded was not stored and the files before it were; free space "
     "and load the same files again: what is stored is skipped",
 }
 
@@ -432,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"millimetric {args.command}: {error}", file=sys.stderr)
         return 2
     except (DatabaseError, OSError) as error:
-        if is_disk_full(error):
+        if warehouse.is_disk_full(error):
             print(
                 f"millimetric {args.command}: {disk_full_line(args.command)}",
                 file=sys.stderr,

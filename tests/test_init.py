@@ -10,6 +10,7 @@ EXPECTED_TABLES = [
     ("audit", "forget_tombstones"),
     ("raw", "ad_spend"),
     ("raw", "events"),
+    ("raw", "events_loading"),
     ("raw", "events_rejected"),
     ("raw", "forget_requests"),
 ]

@@ -571,6 +571,7 @@ def test_json_edge_cases(load, query, tmp_path):
 
 
 def test_chunks_stream_and_duplicates_across_chunk_boundaries_are_caught(load, query, tmp_path):
+    # Python's half, in chunks (the engine reads a file whole: tests/test_loader_engine.py)
     line = event
     lines = [
         line("s1"),
@@ -586,7 +587,7 @@ def test_chunks_stream_and_duplicates_across_chunk_boundaries_are_caught(load, q
         line("s6"),  # chunk 4: one line
     ]
     path = write(tmp_path / "stream.ndjson", lines)
-    summary = load([path], chunk_size=3)
+    summary = load([path], chunk_size=3, engine_parse=False)
     f = summary.files[0]
     assert (f.lines_read, f.blank_lines, f.loaded, f.rejected) == (10, 1, 9, 1)
     assert (f.inserted, f.duplicates_skipped) == (6, 3)
@@ -1138,11 +1139,12 @@ def test_numbers_the_loader_cannot_keep_are_rejected_in_its_own_words(load, quer
 def test_a_full_disk_ends_the_load_with_one_line_and_a_rerun_equals_a_load_never_stopped(
     tmp_path,
 ):
-    # a 24 MiB tmpfs holds the warehouse; a filler leaves it 2 MiB, less than the file needs
+    # a 64 MiB tmpfs holds the warehouse; a filler leaves it 2 MiB, less than the file needs
+    # (staged, then stored: about twice its compressed size)
     disk = tmp_path / "disk"
     disk.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(disk)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)], capture_output=True
     )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
@@ -1173,7 +1175,7 @@ def test_a_full_disk_ends_the_load_with_one_line_and_a_rerun_equals_a_load_never
         assert "Traceback" not in stopped.stderr
         assert stopped.stderr.splitlines()[-1] == (
             f"millimetric load: the disk is full (no space left on device, in {full}): the "
-            "chunk being written was not stored and the chunks before it were; free space and "
+            "file being loaded was not stored and the files before it were; free space and "
             "load the same files again: what is stored is skipped"
         )
 

@@ -60,6 +60,8 @@ class PurgeTarget:
 RAW_TARGETS = (
     PurgeTarget("raw.events", ("user_id",), ("anonymous_id",), reveals_devices=True),
     PurgeTarget("raw.events_rejected", ("user_id",), ("anonymous_id",)),
+    # a load's staging, empty unless a load runs or was killed (loader/engine.py)
+    PurgeTarget("raw.events_loading", ("user_id",), ("anonymous_id",)),
 )
 
 

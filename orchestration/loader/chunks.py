@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
 from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import DatabaseError
 
-from orchestration.loader.readers import RawRecord, read_records, reader_errors
+from orchestration.loader.readers import RawRecord, reader_errors
 from orchestration.loader.summary import FileSummary
 from orchestration.loader.validate import Rejection
 from orchestration.raw.contract import REJECTED_COLUMNS, RejectedLine
@@ -31,27 +31,29 @@ C = TypeVar("C", bound=Chunk)
 
 
 def read_in_chunks(
-    path: Path,
-    fmt: str,
+    records: Iterable[RawRecord | None],
     summary: FileSummary,
     chunk_size: int,
     new_chunk: Callable[[], C],
     write: Callable[[C], None],
 ) -> None:
-    """Adds the file's records to chunks of `chunk_size`, calling `write` on each full chunk and
-    on the last. A file that cannot be read further ends here with `summary.error` set, after
-    the rows read before the error are written: a reload after fixing the file skips them, so
-    nothing is lost or doubled. Database errors (from `write`) are raised."""
+    """Adds a file's records (readers.read_records, or the lines engine.py left to check) to
+    chunks of `chunk_size`, calling `write` on each full chunk and on the last. A file that
+    cannot be read further ends here with `summary.error` set, after the rows read before the
+    error are written: a reload after fixing the file skips them, so nothing is lost or doubled.
+    Database errors are raised."""
     started = time.monotonic()
-    records = iter(read_records(path, fmt, batch_rows=chunk_size))
+    records = iter(records)
     chunk = new_chunk()
     while True:
-        # Only reading is guarded: reading touches no database, so anything it raises is about
-        # the file (or a reader bug, which must not stop the other files either).
+        # Only reading is guarded: what it raises is about the file (or a reader bug, which must
+        # not stop the other files either), unless the database raised it (the engine's lines).
         try:
             record = next(records)
         except StopIteration:
             break
+        except DatabaseError:
+            raise
         except Exception as e:
             summary.error = describe(e)
             break

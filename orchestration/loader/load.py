@@ -1,12 +1,12 @@
-"""`load_paths`: stream files into raw.events in chunks, rejecting bad rows and skipping
+"""`load_paths`: files into raw.events, one file at a time, rejecting bad rows and skipping
 events already stored.
 
-Per chunk: validate every record; drop repeats of (project_id, event_id) within the chunk; ask
-the warehouse which of the remaining keys it already holds (one query, keys shipped through a
-temporary table); leave out the rows and rejected lines of forgotten users and devices (when
-there are tombstones); insert the rest; record the rejections. Because each chunk is inserted
-before the next is checked, a repeat in a later chunk or file of the same load is caught by the
-same query, and the only per-load memory is one chunk.
+Per file: its valid rows are staged in raw.events_loading, by the engine for the NDJSON lines it
+can vouch for (engine.py) and by Python in chunks for the rest (validate.py), while rejected
+lines go to raw.events_rejected with their reasons. Then one statement inserts the first row of
+each (project_id, event_id) that raw.events does not hold and no tombstone covers, and the stage
+is emptied. A file is stored whole or not at all; a repeat in a later file of the same load is
+caught because each file is stored before the next is read. Python holds one chunk at a time.
 """
 
 from __future__ import annotations
@@ -18,21 +18,23 @@ from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
+from orchestration import settings
 from orchestration.forget import tombstones
-from orchestration.loader import spend
+from orchestration.loader import engine, spend
 from orchestration.loader.chunks import read_in_chunks, record_rejections
-from orchestration.loader.readers import ID_FIELDS, SUPPORTED, RawRecord, detect_format
+from orchestration.loader.readers import (
+    ID_FIELDS,
+    NDJSON,
+    SUPPORTED,
+    RawRecord,
+    detect_format,
+    read_records,
+)
 from orchestration.loader.summary import FileSummary, LoadSummary
 from orchestration.loader.validate import Event, Rejection, validate
 from orchestration.raw import tables
-from orchestration.raw.contract import EVENT_COLUMNS, RawEvent
-from orchestration.runtime import warehouse
 
 DEFAULT_CHUNK_SIZE = 50_000
-
-# The stored-id lookup ships a chunk's (project_id, event_id) through this session-scoped
-# temporary table (warehouse.ship), never pasting ids into SQL.
-_KEYS_TABLE = "millimetric_loader_keys"
 
 Progress = Callable[[str], None]
 
@@ -47,6 +49,7 @@ def load_paths(
     progress: Progress | None = None,
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    engine_parse: bool = True,
 ) -> LoadSummary:
     """Load NDJSON, CSV and Parquet files (a directory: its supported files, sorted by name)
     into raw.events, and refused rows into raw.events_rejected.
@@ -56,6 +59,8 @@ def load_paths(
     even raw.events_rejected, which skips lines it already holds for the same file); a file that
     cannot be read is reported in the summary and does not stop the others. Database errors are
     raised. `progress` gets one message per chunk of `chunk_size` lines and one per file.
+    `engine_parse=False` has Python read every line: the reference the engine's shortcut is
+    tested against (engine.py).
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
@@ -63,27 +68,17 @@ def load_paths(
     tables.init(client)
     summary = LoadSummary()
     targets = _expand([Path(p) for p in paths], summary)
-    any_to_read = any(fmt is not None for _path, fmt, _error in targets)
-    if any_to_read:
-        client.command(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_KEYS_TABLE} "
-            "(project_id String, event_id String)"
-        )
-    check_tombstones = any_to_read and tombstones.any_tombstones(client)
-    try:
-        for path, fmt, error in targets:
-            file_summary = FileSummary(path=path, format=fmt, error=error)
-            summary.files.append(file_summary)
-            if fmt is None:
-                say(f"{path}: {error}")
-                continue
-            if spend.is_spend_file(path, fmt):  # its header names `spend`: raw.ad_spend
-                spend.load_spend_file(client, path, fmt, file_summary, chunk_size, say)
-                continue
-            _load_file(client, path, fmt, file_summary, chunk_size, say, check_tombstones)
-    finally:
-        if any_to_read:
-            client.command(f"DROP TEMPORARY TABLE IF EXISTS {_KEYS_TABLE}")
+    check_tombstones = tombstones.any_tombstones(client)
+    for path, fmt, error in targets:
+        file_summary = FileSummary(path=path, format=fmt, error=error)
+        summary.files.append(file_summary)
+        if fmt is None:
+            say(f"{path}: {error}")
+            continue
+        if spend.is_spend_file(path, fmt):  # its header names `spend`: raw.ad_spend
+            spend.load_spend_file(client, path, fmt, file_summary, chunk_size, say)
+            continue
+        _load_file(client, path, fmt, file_summary, chunk_size, say, check_tombstones, engine_parse)
     return summary
 
 
@@ -132,17 +127,14 @@ def _now() -> dt.datetime:
 
 
 class _Chunk:
-    """Up to chunk_size records, validated as they arrive so that only the rows to insert and
-    the rejections are held, not the parsed records."""
+    """Up to chunk_size records checked by Python, validated as they arrive so that only the
+    valid rows (with their line numbers) and the rejections are held."""
 
     def __init__(self, summary: FileSummary) -> None:
         self.summary = summary
         self.size = 0
         self.received_at = _now()  # stamps rows without received_at, as ingestion does
-        # First occurrence in file order wins within the chunk; later chunks and files are
-        # checked against what this one inserted.
-        self.events: dict[tuple[str, str], Event] = {}
-        self.repeats = 0
+        self.valid: list[tuple[int, Event]] = []
         self.rejections: list[tuple[int, bytes, Rejection]] = []
 
     def add(self, record: RawRecord) -> None:
@@ -160,10 +152,7 @@ class _Chunk:
             return
         self.summary.loaded += 1
         self.summary.fabricated_anonymous_ids += result.fabricated
-        if result.key in self.events:
-            self.repeats += 1
-        else:
-            self.events[result.key] = result
+        self.valid.append((record.line_number, result))
 
 
 def _load_file(
@@ -174,21 +163,36 @@ def _load_file(
     chunk_size: int,
     say: Progress,
     check_tombstones: bool,
+    engine_parse: bool,
 ) -> None:
+    """The file's lines go to the stage (raw.events_loading): NDJSON through the engine, which
+    leaves Python only the lines it cannot vouch for; then the new rows go to raw.events in one
+    statement, and the stage is emptied."""
     file_name = str(path.resolve())
     started = time.monotonic()
 
     def write(chunk: _Chunk) -> None:
-        _write_chunk(client, file_name, chunk, check_tombstones)
+        engine.stage_valid(client, chunk.valid)
+        _record_rejections(client, file_name, chunk, check_tombstones)
         if chunk.size >= chunk_size:
             elapsed = time.monotonic() - started
             say(
-                f"{path}: {summary.lines_read:,} lines read, {summary.loaded:,} loaded, "
+                f"{path}: {summary.lines_read:,} lines read, {summary.loaded:,} valid, "
                 f"{summary.rejected:,} rejected ({summary.lines_read / max(elapsed, 1e-9):,.0f} "
                 "lines/s)"
             )
 
-    read_in_chunks(path, fmt, summary, chunk_size, lambda: _Chunk(summary), write)
+    engine.clear(client)
+    try:
+        records = _records(client, path, fmt, summary, chunk_size, say, engine_parse)
+        read_in_chunks(records, summary, chunk_size, lambda: _Chunk(summary), write)
+        written = engine.write_new_rows(client)
+    finally:
+        engine.clear(client)
+    summary.inserted += written.inserted
+    summary.duplicates_skipped += written.duplicates_skipped
+    summary.forgotten_skipped += written.forgotten_skipped
+    summary.seconds = time.monotonic() - started
     outcome = f"stopped: {summary.error}" if summary.error else "done"
     say(
         f"{path}: {outcome}; {summary.lines_read:,} lines read, {summary.inserted:,} inserted, "
@@ -197,63 +201,50 @@ def _load_file(
     )
 
 
-def _write_chunk(client: Client, file_name: str, chunk: _Chunk, check_tombstones: bool) -> None:
-    summary = chunk.summary
-    present = _stored_keys(client, list(chunk.events))
-    new = [event.row for key, event in chunk.events.items() if key not in present]
-    summary.duplicates_skipped += chunk.repeats + len(chunk.events) - len(new)
-    # A replayed file must not bring a forgotten person back onto disk (docs/forget.md).
-    forgotten_at = _forgotten_at(client, new, chunk.rejections) if check_tombstones else {}
-    kept = [
-        row
-        for row in new
-        if not tombstones.is_forgotten(_row_keys(row), row.timestamp, row.received_at, forgotten_at)
-    ]
-    summary.forgotten_skipped += len(new) - len(kept)
-    if kept:
-        client.insert("raw.events", kept, column_names=list(EVENT_COLUMNS))
-    summary.inserted += len(kept)
-    rejections = [
-        r
-        for r in chunk.rejections
-        if not tombstones.names_forgotten(_rejection_keys(r[2]), forgotten_at)
-    ]
-    summary.rejected_forgotten += len(chunk.rejections) - len(rejections)
-    record_rejections(client, file_name, rejections, chunk.received_at, summary)
+def _records(
+    client: Client,
+    path: Path,
+    fmt: str,
+    summary: FileSummary,
+    chunk_size: int,
+    say: Progress,
+    engine_parse: bool,
+) -> Iterable[RawRecord | None]:
+    """What Python has to check: an NDJSON file's lines the engine left (on the local target,
+    where the engine reads the same disk), or else every record of the file."""
+    if not (engine_parse and fmt == NDJSON and settings.target() == "local"):
+        return read_records(path, fmt, batch_rows=chunk_size)
+    why_not = engine.stage_file(client, path, _now())
+    if why_not is not None:
+        say(f"{path}: the engine could not read it ({why_not}); reading it line by line")
+        return read_records(path, fmt, batch_rows=chunk_size)
+    staged = engine.staged_counts(client)
+    summary.blank_lines += staged.blank
+    summary.lines_read += staged.clean
+    summary.loaded += staged.clean
+    summary.fabricated_anonymous_ids += staged.fabricated
+    say(f"{path}: the engine read {staged.clean:,} valid lines; checking the rest")
+    return engine.lines_to_check(client)
 
 
-def _forgotten_at(
-    client: Client, rows: list[RawEvent], rejections: list[tuple[int, bytes, Rejection]]
-) -> tombstones.ForgottenAt:
-    """The forget times of the ids these rows and rejections carry that have a tombstone."""
-    keys = {key for row in rows for key in _row_keys(row)}
-    keys |= {key for _line, _raw, rejection in rejections for key in _rejection_keys(rejection)}
-    return tombstones.forgotten_at(client, keys)
+def _record_rejections(
+    client: Client, file_name: str, chunk: _Chunk, check_tombstones: bool
+) -> None:
+    """Record the chunk's rejected lines, except those naming a forgotten user or device: a
+    replayed file must not bring a forgotten person back onto disk (docs/forget.md)."""
+    rejections = chunk.rejections
+    if check_tombstones and rejections:
+        keys = {key for _line, _raw, rejection in rejections for key in _keys(rejection)}
+        forgotten_at = tombstones.forgotten_at(client, keys)
+        rejections = [
+            r for r in rejections if not tombstones.names_forgotten(_keys(r[2]), forgotten_at)
+        ]
+    chunk.summary.rejected_forgotten += len(chunk.rejections) - len(rejections)
+    record_rejections(client, file_name, rejections, chunk.received_at, chunk.summary)
 
 
-def _row_keys(row: RawEvent) -> list[tombstones.TombstoneKey]:
-    return tombstones.keys_of(row.project_id, row.anonymous_id, row.user_id)
-
-
-def _rejection_keys(rejection: Rejection) -> list[tombstones.TombstoneKey]:
+def _keys(rejection: Rejection) -> list[tombstones.TombstoneKey]:
     return tombstones.keys_of(rejection.project_id, rejection.anonymous_id, rejection.user_id)
-
-
-def _stored_keys(client: Client, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Which of these (project_id, event_id) pairs raw.events already holds."""
-    if not keys:
-        return set()
-    warehouse.ship(client, _KEYS_TABLE, keys, ["project_id", "event_id"])
-    # The project_id filter lets the sort key (project_id, ...) skip other tenants' parts.
-    result = client.query(
-        f"""
-        SELECT project_id, event_id
-        FROM raw.events
-        WHERE project_id IN (SELECT DISTINCT project_id FROM {_KEYS_TABLE})
-          AND (project_id, event_id) IN (SELECT project_id, event_id FROM {_KEYS_TABLE})
-        """
-    )
-    return {(p, e) for p, e in result.result_rows}
 
 
 def _as_bytes(raw: str | bytes) -> bytes:

@@ -155,29 +155,39 @@ def _ndjson(path: Path) -> Iterator[RawRecord | None]:
         for line_number, data in enumerate(_bounded_lines(f), start=1):
             if isinstance(data, _LongLine):
                 yield data.record(line_number)
-                continue
-            data = data.rstrip(b"\n").removesuffix(b"\r")
-            if line_number == 1:
-                data = data.removeprefix(codecs.BOM_UTF8)
-            if not data.strip():
-                yield None
-                continue
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as e:
-                yield RawRecord(
-                    line_number,
-                    data,
-                    error=f"unparseable_json: not valid UTF-8 (byte {e.start})",
-                    # An id with a replaced byte is not the real id: drop it rather than mislead.
-                    ids={
-                        k: v
-                        for k, v in ids_from_text(data.decode("utf-8", "replace")).items()
-                        if "\ufffd" not in v
-                    },
-                )
-                continue
-            yield _parse_json_line(line_number, text)
+            else:
+                yield ndjson_record(line_number, data)
+
+
+def ndjson_record(line_number: int, data: bytes) -> RawRecord | None:
+    """One NDJSON line (at most MAX_LINE_BYTES, with or without its line ending) as a record;
+    None when it is blank. The engine's half of a load (engine.py) hands over the lines it
+    leaves to Python through here too."""
+    data = data.rstrip(b"\n").removesuffix(b"\r")
+    if line_number == 1:
+        data = data.removeprefix(codecs.BOM_UTF8)
+    if not data.strip():
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return RawRecord(
+            line_number,
+            data,
+            error=f"unparseable_json: not valid UTF-8 (byte {e.start})",
+            # An id with a replaced byte is not the real id: drop it rather than mislead.
+            ids={
+                k: v
+                for k, v in ids_from_text(data.decode("utf-8", "replace")).items()
+                if "\ufffd" not in v
+            },
+        )
+    return _parse_json_line(line_number, text)
+
+
+def long_line_record(line_number: int, head: bytes, size: int) -> RawRecord:
+    """The rejection of a line of `size` bytes over MAX_LINE_BYTES, from its first bytes."""
+    return _LongLine(head[:LONG_LINE_KEPT_BYTES], size).record(line_number)
 
 
 @dataclass(frozen=True, slots=True)

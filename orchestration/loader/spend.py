@@ -28,7 +28,14 @@ from clickhouse_connect.driver.client import Client
 
 from orchestration import settings
 from orchestration.loader.chunks import read_in_chunks, record_rejections
-from orchestration.loader.readers import CSV, OVERSIZED_LINE, PARQUET, RawRecord, Unreadable
+from orchestration.loader.readers import (
+    CSV,
+    OVERSIZED_LINE,
+    PARQUET,
+    RawRecord,
+    Unreadable,
+    read_records,
+)
 from orchestration.loader.summary import FileSummary
 from orchestration.loader.validate import MAX_ID_CHARS, MAX_TEXT_BYTES, Rejection, ids_of
 from orchestration.raw.contract import (
@@ -367,8 +374,7 @@ def load_spend_file(
         record_rejections(client, file_name, chunk.rejections, chunk.loaded_at, summary)
 
     read_in_chunks(
-        path,
-        fmt,
+        read_records(path, fmt, batch_rows=chunk_size),
         summary,
         chunk_size,
         lambda: _Chunk(summary, file_name, first_line, currencies),

@@ -63,6 +63,27 @@ EVENTS_ARROW_SCHEMA = pa.schema(
 # One raw.events row; rows are built and read by name
 RawEvent = namedtuple("RawEvent", EVENT_COLUMNS)
 
+# raw.events_loading: one load's lines of one file, before the rows that are new go to raw.events
+# (loader/engine.py). A line's verdict: `blank`; `clean`, typed by the engine; `to_check`, kept
+# verbatim for Python to judge; `valid`, typed by Python. The ids of a `to_check` line are read
+# best-effort, so that forget can find it.
+LOADING_VERDICTS = ("blank", "clean", "to_check", "valid")
+LOADING_COLUMN_SPECS = (
+    Column("line_number", "UInt64", pa.uint64()),
+    Column(
+        "verdict",
+        "Enum8(" + ", ".join(f"'{v}' = {i}" for i, v in enumerate(LOADING_VERDICTS)) + ")",
+        pa.string(),
+    ),
+    *(c for c in EVENT_COLUMN_SPECS if not c.stamped_by_warehouse),
+    # this load made the anonymous_id up (the row carried only a user_id)
+    Column("fabricated", "Bool", pa.bool_()),
+    # a `to_check` line without its line ending: whole up to MAX_LINE_BYTES, else its head
+    Column("line", "String", pa.binary()),
+    Column("line_bytes", "UInt64", pa.uint64()),
+)
+LOADING_COLUMNS = tuple(c.name for c in LOADING_COLUMN_SPECS)
+
 REJECTED_COLUMN_SPECS = (
     Column("file", "String", pa.string()),
     Column("line_number", "UInt64", pa.uint64()),
@@ -141,6 +162,17 @@ RAW_DDL = (
     )
     ENGINE = MergeTree
     ORDER BY (file, line_number)
+    SETTINGS {PURGEABLE}
+    """,
+    # A load's staging: emptied before and after each file, so it holds rows only while a
+    # load runs (or after one was killed, until the next load or forget empties it).
+    f"""
+    CREATE TABLE IF NOT EXISTS raw.events_loading
+    (
+        {_column_list(LOADING_COLUMN_SPECS)}
+    )
+    ENGINE = MergeTree
+    ORDER BY line_number
     SETTINGS {PURGEABLE}
     """,
     # Daily ad spend per campaign: no person in it, so no purge settings. The sort key is the

@@ -16,6 +16,7 @@ runs out of file descriptors, so it does that work through `in_own_process`.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import multiprocessing
 import os
@@ -173,3 +174,12 @@ def in_own_process(work: Callable[[], T]) -> T:
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as worker:
         return worker.submit(work).result()
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """ENOSPC from Python's own writes (the loader's insert files), or the engine's
+    NOT_ENOUGH_SPACE / "No space left on device" from a write it refused."""
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    text = str(error)
+    return "No space left on device" in text or "NOT_ENOUGH_SPACE" in text
