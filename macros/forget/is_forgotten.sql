@@ -2,7 +2,7 @@
     than its forget: the server received it at or before the forget (received_at_column), or
     its own timestamp_column is at or before it. Only an event both clocks put after the forget
     is new data; a device clock running ahead cannot bring an event back (docs/forget.md; the
-    loader applies the same rule in orchestration/forget/tombstones.py). Membership is a
+    loader applies the same rule in orchestration/loader/engine.py). Membership is a
     hash-set IN and the forget time a transform() lookup, both built once per query from the
     tombstones, so this is a filter, not a join, and costs the same for one tombstone or a
     million. NULL keys are never forgotten. -#}

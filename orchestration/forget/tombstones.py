@@ -6,7 +6,8 @@ at or before the forget (`received_at`), or when its own `timestamp` is at or be
 device's clock alone never makes an event new: it can run ahead by up to the skew allowance.
 
 Staging applies the rule in SQL (macros/forget/is_forgotten.sql); the loader applies the same
-rule here before it writes a row, so a replayed file does not put the bytes back on disk.
+rule in SQL before it writes a row (orchestration/loader/engine.py), so a replayed file does not
+put the bytes back on disk. Its rejected lines are checked here (`names_forgotten`).
 """
 
 from __future__ import annotations
@@ -99,21 +100,6 @@ def forgotten_at(client: Client, keys: set[TombstoneKey]) -> ForgottenAt:
         """
     )
     return {(p, t, k): _as_utc(at) for p, t, k, at in result.result_rows}
-
-
-def is_forgotten(
-    keys: list[TombstoneKey],
-    occurred_at: dt.datetime,
-    received_at: dt.datetime,
-    known: ForgottenAt,
-) -> bool:
-    """True when one of the keys was forgotten at or after the event was received by the
-    server, or at or after its own timestamp says it happened: the rule staging applies too
-    (macros/forget/is_forgotten.sql). Only an event that both clocks put after the forget is
-    new data. A device clock running ahead cannot bring an event back: the server's
-    received_at still says when it arrived."""
-    first_seen = min(_as_utc(occurred_at), _as_utc(received_at))
-    return any(key in known and first_seen <= known[key] for key in keys)
 
 
 def names_forgotten(keys: list[TombstoneKey], known: ForgottenAt) -> bool:

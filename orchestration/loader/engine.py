@@ -333,25 +333,22 @@ _JOIN_SETTINGS = {"join_use_nulls": 1}
 @dataclass
 class Written:
     inserted: int
-    duplicates_skipped: int
+    # the rest of the staged valid rows are duplicates: repeats in the file or stored already
     forgotten_skipped: int
 
 
 def write_new_rows(client: Client) -> Written:
     """Insert the staged rows raw.events does not hold and no tombstone covers (the first of
-    each key in file order); count the rest."""
+    each key in file order); count those inserted and those a tombstone kept out."""
     client.command(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {_DECISIONS} "
         "(line_number UInt64, stored Bool, forgotten Bool)"
     )
     client.command(f"TRUNCATE TABLE {_DECISIONS}")
     client.command(_DECIDE, settings=_JOIN_SETTINGS)
-    first, stored, forgotten, loaded = client.query(
-        f"""
-        SELECT count(), countIf(stored), countIf(NOT stored AND forgotten),
-            (SELECT count() FROM {STAGE} WHERE verdict IN ('clean', 'valid'))
-        FROM {_DECISIONS}
-        """
+    inserted, forgotten = client.query(
+        f"SELECT countIf(NOT stored AND NOT forgotten), countIf(NOT stored AND forgotten) "
+        f"FROM {_DECISIONS}"
     ).result_rows[0]
     columns = ", ".join(EVENT_COLUMNS)
     client.command(
@@ -360,8 +357,4 @@ def write_new_rows(client: Client) -> Written:
         f"AND line_number IN (SELECT line_number FROM {_DECISIONS} "
         "WHERE NOT stored AND NOT forgotten)"
     )
-    return Written(
-        inserted=first - stored - forgotten,
-        duplicates_skipped=loaded - first + stored,
-        forgotten_skipped=forgotten,
-    )
+    return Written(inserted=inserted, forgotten_skipped=forgotten)

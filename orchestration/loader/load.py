@@ -189,9 +189,9 @@ def _load_file(
         written = engine.write_new_rows(client)
     finally:
         engine.clear(client)
-    summary.inserted += written.inserted
-    summary.duplicates_skipped += written.duplicates_skipped
-    summary.forgotten_skipped += written.forgotten_skipped
+    summary.inserted = written.inserted
+    summary.forgotten_skipped = written.forgotten_skipped
+    summary.duplicates_skipped = summary.loaded - written.inserted - written.forgotten_skipped
     summary.seconds = time.monotonic() - started
     outcome = f"stopped: {summary.error}" if summary.error else "done"
     say(
