@@ -49,6 +49,10 @@ class Command:
 
     def __init__(self, folder: Path, name: str, *args: str, env: dict | None = None) -> None:
         self.out, self.err = folder / f"{name}.out", folder / f"{name}.err"
+        # A terminal's foreground command starts with Ctrl-C at its default. A test run in
+        # the background of a script inherits SIGINT ignored (bash does that to `command &`),
+        # and an ignored signal stays ignored across exec: give the command the default.
+        inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
         with self.out.open("w") as out, self.err.open("w") as err:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "orchestration.cli", *args],
@@ -58,6 +62,7 @@ class Command:
                 stderr=err,
                 start_new_session=True,
             )
+        signal.signal(signal.SIGINT, inherited)
 
     @property
     def pid(self) -> int:
@@ -135,6 +140,21 @@ def children(pid: int) -> list[int]:
         if entry.isdigit() and (fields := proc_stat(int(entry))) and int(fields[1]) == pid:
             found.append(int(entry))
     return found
+
+
+def dbt_processes(pid: int) -> list[int]:
+    """The dbt processes `pid` started."""
+    return [p for p in children(pid) if b"dbt" in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+
+def ignores(pid: int, number: int) -> bool:
+    """Whether process `pid` has signal `number` set to be ignored (SigIgn in /proc)."""
+    (mask,) = [
+        line.split()[1]
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if line.startswith("SigIgn:")
+    ]
+    return bool(int(mask, 16) >> (number - 1) & 1)
 
 
 def lines_naming(text: str, word: str) -> list[str]:
@@ -350,8 +370,7 @@ def test_sigterm_stops_a_build_cleanly_and_the_next_build_need_not_wait(
     building = Command(tmp_path, "building", "build")
     building.wait_until(lambda: DEDUPLICATED in building.stdout(), "dbt built a model")
     started_by_it = children(building.pid)
-    dbt = [pid for pid in started_by_it if b"dbt" in Path(f"/proc/{pid}/cmdline").read_bytes()]
-    assert dbt, "dbt must be running for the stop to mean anything"
+    assert dbt_processes(building.pid), "dbt must be running for the stop to mean anything"
 
     building.process.send_signal(signal.SIGTERM)  # the process only, as `timeout` does
     assert building.wait(timeout=60) == 128 + signal.SIGTERM
@@ -388,10 +407,18 @@ def test_ctrl_c_stops_a_forget_and_leaves_its_request_pending(
         tmp_path, "forgetting", "forget", "--project-id", project, "--user-id", user
     )
     forgetting.wait_until(lambda: DEDUPLICATED in forgetting.stdout(), "dbt built a model")
-    # the known point: dbt has built the first model and has the rest of the build ahead
+    # The known point: dbt has built its first model and is held there (SIGSTOP), so the
+    # forget cannot end before the signal lands, however loaded the machine.
+    dbt = dbt_processes(forgetting.pid)
+    assert dbt, "dbt must be running for the stop to mean anything"
+    for pid in dbt:
+        os.kill(pid, signal.SIGSTOP)
     assert DBT_FINISHED not in forgetting.stdout()
+    assert not ignores(forgetting.pid, signal.SIGINT)
 
     forgetting.kill(signal.SIGINT)  # a terminal's Ctrl-C: the whole foreground group
+    for pid in dbt:  # dbt meets its Ctrl-C as it runs on, as it would have at once
+        os.kill(pid, signal.SIGCONT)
     assert forgetting.wait(timeout=60) == 128 + signal.SIGINT
 
     (request_id,) = re.findall(r"forget request (\S+) recorded", forgetting.stdout())
