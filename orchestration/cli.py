@@ -69,9 +69,8 @@ AFTER_DISK_FULL = {
 
 
 def disk_full_line(command: str) -> str:
-    where = settings.chdb_path() if settings.target() == "local" else "the ClickHouse server"
     after = AFTER_DISK_FULL.get(command, "free space and run it again")
-    return f"the disk is full (no space left on device, in {where}): {after}"
+    return f"{warehouse.disk_full_reason()}: {after}"
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -131,16 +130,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
     from orchestration.launch.build import build
-    from orchestration.runtime.runs import RunStopped
+    from orchestration.runtime.runs import RunFailed, RunStopped
 
     try:
         result = build(full_refresh=args.full_refresh)
     except RunStopped as stopped:
         return report_stopped("build", stopped)
-    except DagsterDbtCliRuntimeError as failed:
-        # dagster-dbt's message names the failing models and tests and dbt's log; the Python
-        # stack under it says nothing about them
-        print(f"millimetric build: dbt failed. {failed}", file=sys.stderr)
+    except RunFailed as failed:
+        if isinstance(failed.error, DagsterDbtCliRuntimeError):
+            # dagster-dbt's message names every failing model and test and dbt's log; the
+            # Python stack under it says nothing about them
+            print(failed.error, file=sys.stderr)
+        if warehouse.is_disk_full(failed.error):
+            print(f"millimetric build: {disk_full_line('build')}", file=sys.stderr)
+        else:
+            print(f"millimetric build: {failed}", file=sys.stderr)
         return 1
     from orchestration.serve.build_summary import build_summary
 
@@ -433,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
         # its own message names the problem; a traceback would only bury it
         print(f"millimetric {args.command}: {error}", file=sys.stderr)
         return 1
-    except settings.SettingError as error:
+    except (settings.SettingError, warehouse.WarehouseDamaged) as error:
         print(f"millimetric {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ import pytest
 from orchestration.loader import LoadSummary, load_paths
 from orchestration.runtime import warehouse
 from orchestration.runtime.dbt_cli import run_dbt
+from tests.commandkit import fill, small_disk
 
 TS = "2024-03-01T12:00:00Z"
 
@@ -1139,36 +1140,28 @@ def test_numbers_the_loader_cannot_keep_are_rejected_in_its_own_words(load, quer
 def test_a_full_disk_ends_the_load_with_one_line_and_a_rerun_equals_a_load_never_stopped(
     tmp_path,
 ):
-    # a 64 MiB tmpfs holds the warehouse; a filler leaves it 2 MiB, less than the file needs
-    # (staged, then stored: about twice its compressed size)
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
-        rng = random.Random(7)
-        lines = [
-            event(f"d{i}", properties={"noise": rng.randbytes(48).hex()}) for i in range(120_000)
-        ] + ['{"event_id": "bad"}']
-        path = write(tmp_path / "big.ndjson", lines)
+    rng = random.Random(7)
+    lines = [
+        event(f"d{i}", properties={"noise": rng.randbytes(48).hex()}) for i in range(120_000)
+    ] + ['{"event_id": "bad"}']
+    path = write(tmp_path / "big.ndjson", lines)
 
-        def millimetric(warehouse_dir: Path, *args: str) -> subprocess.CompletedProcess:
-            env = {**os.environ, "MILLIMETRIC_CHDB_PATH": str(warehouse_dir)}
-            return subprocess.run(
-                [sys.executable, "-m", "orchestration.cli", *args],
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=600,
-            )
+    def millimetric(warehouse_dir: Path, *args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "MILLIMETRIC_CHDB_PATH": str(warehouse_dir)}
+        return subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
 
+    with small_disk(tmp_path / "disk") as disk:
         full = disk / "warehouse"
         assert millimetric(full, "init").returncode == 0
-        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
-        (disk / "filler").write_bytes(b"\0" * (free - 2 * 1024 * 1024))
+        # 2 MiB left, less than the file needs (staged, then stored: about twice its
+        # compressed size)
+        filler = fill(disk, leave=2 * 1024 * 1024)
 
         stopped = millimetric(full, "load", str(path))
         assert stopped.returncode == 1, stopped.stderr[-2000:]
@@ -1179,7 +1172,7 @@ def test_a_full_disk_ends_the_load_with_one_line_and_a_rerun_equals_a_load_never
             "load the same files again: what is stored is skipped"
         )
 
-        (disk / "filler").unlink()
+        filler.unlink()
         again = millimetric(full, "load", str(path))
         assert again.returncode == 0, again.stderr[-2000:]
         clean = tmp_path / "never-full"
@@ -1196,5 +1189,3 @@ def test_a_full_disk_ends_the_load_with_one_line_and_a_rerun_equals_a_load_never
         assert after_full.returncode == 0, after_full.stderr  # the warehouse still opens
         assert after_full.stdout == never_full.stdout
         assert "120000" in never_full.stdout
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)

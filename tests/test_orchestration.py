@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from clickhouse_connect.driver.exceptions import DatabaseError
 from dagster import (
     AssetCheckKey,
     AssetKey,
@@ -34,7 +35,7 @@ from orchestration.launch.build import InProcessRunner, run_job
 from orchestration.raw import tables
 from orchestration.runtime import warehouse
 from orchestration.runtime.dbt_cli import run_dbt
-from orchestration.runtime.runs import RunStopped
+from orchestration.runtime.runs import RunFailed, RunStopped
 from tests.forgetkit import files_containing
 from tests.snapshots import assert_same_tables, snapshot
 from tests.traffickit import write_generated
@@ -322,11 +323,14 @@ def test_cli_build_says_which_model_failed_without_a_traceback(chdb_path, dagste
 
     assert main(["build"]) == 1
 
-    # the run's log lines come first; the command's own message ends the output
-    told = capsys.readouterr().err.split("millimetric build: dbt failed.")
-    assert len(told) == 2, told[-1][-3000:]
-    assert "int_events_deduplicated" in told[1]
-    assert "Traceback" not in told[1] and "Stack Trace" not in told[1], told[1]
+    # the run's log lines come first; dbt's summary of what failed, then one line, end it
+    told = capsys.readouterr().err.split("Errors parsed from dbt logs:")[-1]
+    assert "Traceback" not in told and "Stack Trace" not in told, told
+    last = told.splitlines()[-1]
+    assert last.startswith(
+        "millimetric build: the nightly_build run failed at step millimetric_dbt_models: "
+        "Database Error in model int_events_deduplicated"
+    ), last
 
 
 @pytest.mark.slow
@@ -422,25 +426,32 @@ def test_a_failed_propagation_run_is_one_line_naming_the_run_and_the_pending_req
         def wait_for_warehouse(self) -> None:
             runner.wait_for_warehouse()
 
-        def run(self, job: str) -> None:
-            try:
-                raise OSError(28, "No space left on device")
-            except OSError as full:
-                raise RuntimeError(
-                    'Error occurred while executing op "forget__propagation"'
-                ) from full
+        def __init__(self, error: Exception) -> None:
+            self.error = error
 
-    recorded: list[str] = []
-    with pytest.raises(ForgetFailed) as failed:
-        forget_now(FailingStep(), "p1", user_id="u1", recorded=recorded.append)
-    (request_id,) = recorded
-    assert str(failed.value) == (
-        "the forget_propagation run failed (Error occurred while executing op "
-        '"forget__propagation": [Errno 28] No space left on device); forget request '
-        f"{request_id} stays pending: the next build or forget does it"
-    )
+        def run(self, job: str) -> None:
+            raise RunFailed(job, ["forget__propagation"], self.error)
+
+    said = {}
+    for error in (
+        DatabaseError("Code: 60. DB::Exception: Unknown table expression identifier 'x'.\nmore"),
+        OSError(28, "No space left on device"),
+    ):
+        recorded: list[str] = []
+        with pytest.raises(ForgetFailed) as failed:
+            forget_now(FailingStep(error), "p1", user_id="u1", recorded=recorded.append)
+        (request_id,) = recorded
+        said[type(error).__name__] = str(failed.value).replace(request_id, "R")
+    assert said == {
+        "DatabaseError": "the forget_propagation run failed at step forget__propagation: "
+        "Code: 60. DB::Exception: Unknown table expression identifier 'x'.; forget request R "
+        "stays pending: the next build or forget does it",
+        "OSError": f"the disk is full (no space left on device, in {chdb_path}) at step "
+        "forget__propagation of the forget_propagation run; forget request R stays pending: "
+        "the next build or forget does it once space is freed",
+    }
     with warehouse.connect() as client:
-        assert [k.request_id for k in pending_requests(client)] == [request_id]
+        assert len(pending_requests(client)) == 2
 
 
 @pytest.mark.slow

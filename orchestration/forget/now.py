@@ -20,7 +20,7 @@ from orchestration.forget.requests import request_forget
 from orchestration.forget.targets import load_manifest, purge_targets
 from orchestration.forget.verify import left_on_disk, why_unverified
 from orchestration.runtime import warehouse
-from orchestration.runtime.runs import RunStopped
+from orchestration.runtime.runs import RunFailed, RunStopped
 
 PROPAGATION_JOB = "forget_propagation"
 
@@ -33,7 +33,7 @@ class Runner(Protocol):
         """Return once nothing else holds the warehouse and its tables exist."""
 
     def run(self, job: str) -> None:
-        """Execute the named job to its end; raise if a step fails."""
+        """Execute the named job to its end; raise RunFailed if a step fails."""
 
 
 @dataclass(frozen=True)
@@ -84,11 +84,15 @@ def forget_now(
             f"{stopped}; {pending}", stopped.exit_code, abandoned=stopped.abandoned
         ) from None
     except Exception as failed:
-        # Dagster's error names the step; its cause is what went wrong there
-        cause = f": {failed.__cause__}" if failed.__cause__ else ""
-        raise ForgetFailed(
-            f"the {PROPAGATION_JOB} run failed ({failed}{cause}); {pending}"
-        ) from None
+        if not isinstance(failed, RunFailed):  # before a step ran: taking the warehouse
+            failed = RunFailed(PROPAGATION_JOB, [], failed)
+        if warehouse.is_disk_full(failed.error):
+            where = f" at step {', '.join(failed.steps)}" if failed.steps else ""
+            raise ForgetFailed(
+                f"{warehouse.disk_full_reason()}{where} of the {PROPAGATION_JOB} run; {pending}"
+                " once space is freed"
+            ) from None
+        raise ForgetFailed(f"{failed}; {pending}") from None
     with warehouse.connect() as client:
         audit = audit_row(client, request_id)
         why = _why_unverified(client, audit) if audit and audit["status"] != "verified" else ""

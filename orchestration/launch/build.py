@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from dagster import DagsterInstance, ExecuteInProcessResult, JobDefinition
+from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult, JobDefinition
 from dagster._core.errors import DagsterExecutionInterruptedError
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.utils import make_new_run_id
@@ -30,7 +30,7 @@ from dagster._core.utils import make_new_run_id
 from orchestration import settings
 from orchestration.raw import tables
 from orchestration.runtime import runs, warehouse
-from orchestration.runtime.runs import RunStopped
+from orchestration.runtime.runs import RunFailed, RunStopped
 
 # Once a stop is asked for, how long the run has to wind down (dagster-dbt forwards the
 # interrupt to dbt and waits for it) before what is left of it is killed.
@@ -126,10 +126,10 @@ def stop_on_signals() -> Iterator[None]:
 def run_job(
     name: str, instance: DagsterInstance | None = None, raise_on_error: bool = True
 ) -> ExecuteInProcessResult:
-    """Execute one of the code location's jobs in-process; raises if a step fails, unless
-    raise_on_error is False. Waits first while something else uses the warehouse; raises
-    RunStopped, the run canceled and its hold on the warehouse freed, on SIGTERM or SIGINT or
-    when waiting takes longer than settings.warehouse_wait_seconds()."""
+    """Execute one of the code location's jobs in-process; raises RunFailed, naming the step,
+    if a step fails, unless raise_on_error is False. Waits first while something else uses
+    the warehouse; raises RunStopped, the run canceled and its hold on the warehouse freed,
+    on SIGTERM or SIGINT or when waiting takes longer than settings.warehouse_wait_seconds()."""
     settings.disable_telemetry()
     instance = instance or dagster_instance()
     waiting = runs.Waiting(interrupted=raise_if_signalled)
@@ -216,9 +216,17 @@ def _execute_watched(
     finally:
         for descriptor in terminal:
             os.close(descriptor)
-    if "error" in outcome:
-        raise outcome["error"]
+    error = outcome.get("error")
+    if isinstance(error, Exception):
+        raise RunFailed(job.name, _failed_steps(instance, run_id), error) from error
+    if error is not None:
+        raise error
     return outcome["result"]
+
+
+def _failed_steps(instance: DagsterInstance, run_id: str) -> list[str]:
+    failures = instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE)
+    return sorted({entry.dagster_event.step_key for entry in failures if entry.dagster_event})
 
 
 def _stop(

@@ -13,6 +13,7 @@ saying so. Waiting says what it waits for and gives up after $MILLIMETRIC_WAREHO
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sys
 import time
@@ -59,6 +60,37 @@ class RunStopped(Exception):
         super().__init__(message)
         self.exit_code = exit_code
         self.abandoned = abandoned
+
+
+class RunFailed(Exception):
+    """A step of a run failed. The message names the job, the step and the error, on one line;
+    `error` is the step's own exception, whose text may run to many lines (dbt's does)."""
+
+    def __init__(self, job: str, steps: list[str], error: BaseException) -> None:
+        where = f" at step {', '.join(steps)}" if steps else ""
+        super().__init__(f"the {job} run failed{where}: {first_error_line(error)}")
+        self.job, self.steps, self.error = job, steps, error
+
+
+# how dbt's summary starts an errored node, the errors before the failed tests
+DBT_NODE_ERRORS = (
+    "Database Error in ",
+    "Compilation Error in ",
+    "Runtime Error in ",
+    "Failure in ",
+)
+
+
+def first_error_line(error: BaseException) -> str:
+    """What went wrong, on one line: from dbt's summary (dagster-dbt's message), the first node
+    that errored with its error, else the error's first line."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # dbt colours its summary
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for start in DBT_NODE_ERRORS:
+        for at, line in enumerate(lines[:-1]):
+            if line.startswith(start):
+                return f"{line}: {lines[at + 1]}"
+    return lines[0] if lines else type(error).__name__
 
 
 class WarehouseBusy(RunStopped):

@@ -20,8 +20,10 @@ import errno
 import fcntl
 import multiprocessing
 import os
+import re
 import secrets
 import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -54,11 +56,55 @@ def client_for_target() -> Client:
     if name == "local":
         path = settings.chdb_path()
         path.mkdir(parents=True, exist_ok=True)
-        client = clickhouse_connect.get_client(interface="chdb", path=str(path))
+        try:
+            client = clickhouse_connect.get_client(interface="chdb", path=str(path))
+        except Exception:
+            if not _remove_empty_scratch_definitions(path):
+                raise
+            client = clickhouse_connect.get_client(interface="chdb", path=str(path))
         # the warehouse is ours now (chDB holds its lock): no other process is inserting
         _keep_insert_files_in(path)
         return client
     return clickhouse_connect.get_client(**settings.clickhouse_server())
+
+
+# dbt's tables of one model's build (`__dbt_new_data_…`, `__dbt_tmp`, `__dbt_backup`); dbt drops
+# and makes them again at every build
+DBT_SCRATCH_TABLE = re.compile(r".+__dbt_(new_data|tmp|backup)\w*\.sql")
+
+
+def _remove_empty_scratch_definitions(path: Path) -> bool:
+    """A disk that filled up while the engine created a table can leave that table's
+    definition file empty, and the engine then refuses to open the warehouse at all. When the
+    table is one of dbt's scratch tables, which no build reads before making it again, its
+    empty file is removed (saying so on stderr) and True returned. An empty definition of any
+    other table raises a WarehouseDamaged naming the file: the table's data is still there,
+    and only a person can say what the table was."""
+    empty = [
+        file
+        for pattern in ("metadata/*.sql", "store/*/*/*.sql")
+        for file in path.glob(pattern)
+        if file.is_file() and file.stat().st_size == 0
+    ]
+    others = [file for file in empty if not DBT_SCRATCH_TABLE.fullmatch(file.name)]
+    if others:
+        raise WarehouseDamaged(
+            f"the engine cannot open {path}: the definition of table {others[0].stem} "
+            f"({others[0]}) is an empty file, as a disk that filled up can leave it; restore "
+            "it from a backup, or move it away to drop the table"
+        )
+    for file in empty:
+        print(
+            f"millimetric: removed the empty definition of dbt's scratch table {file.stem}, "
+            "left by a disk that filled up",
+            file=sys.stderr,
+        )
+        file.unlink()
+    return bool(empty)
+
+
+class WarehouseDamaged(Exception):
+    """The local warehouse cannot be opened as it is; the message says why and what to do."""
 
 
 def insert_temp_dir() -> Path:
@@ -174,6 +220,12 @@ def in_own_process(work: Callable[[], T]) -> T:
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as worker:
         return worker.submit(work).result()
+
+
+def disk_full_reason() -> str:
+    """The words every command ends with when the warehouse's disk is full."""
+    where = settings.chdb_path() if settings.target() == "local" else "the ClickHouse server"
+    return f"the disk is full (no space left on device, in {where})"
 
 
 def is_disk_full(error: BaseException) -> bool:
