@@ -11,7 +11,8 @@ One command, one fresh chDB directory:
 3. Writes the truth tables and the events received before the last day to raw.events, runs
    `dbt seed`, `dbt run` (full build) and `dbt test`; appends the last day's events and runs
    `dbt run` again (incremental build). Each dbt call is a subprocess whose own peak RSS is read
-   with os.wait4, and whose per-model times come from its run_results.json.
+   with GNU time (os.wait4 without it), and whose per-model times come from its
+   run_results.json.
 4. Cross-checks session counts (DuckDB vs marts.sessions), evaluates the targets and writes the
    report to <out>/report.md.
 
