@@ -133,15 +133,20 @@ def automations_running() -> bool:
     return raw == "running"
 
 
-def dbt_env() -> dict[str, str]:
+def dbt_env(dbt_project: Path | None = None, cli_vars: str | None = None) -> dict[str, str]:
     """The environment a dbt subprocess needs: this one, with the target, the absolute chDB
-    path and the profiles folder decided here, and no telemetry."""
+    path and the profiles folder decided here, no telemetry, and the fingerprint of the
+    settings the models will be built with (the project's vars, `cli_vars` over them, and its
+    seeds: macros/incremental/settings_fingerprint.sql)."""
+    from orchestration.runtime.dbt_vars import settings_fingerprint  # it reads settings
+
     disable_telemetry()
     env = dict(os.environ)
     env["MILLIMETRIC_TARGET"] = target()
     if env["MILLIMETRIC_TARGET"] == "local":
         env["MILLIMETRIC_CHDB_PATH"] = str(chdb_path())
     env["DBT_PROFILES_DIR"] = str(project_dir())
+    env["MILLIMETRIC_SETTINGS_FINGERPRINT"] = settings_fingerprint(dbt_project, cli_vars)
     return env
 
 

@@ -388,31 +388,13 @@ def test_the_daily_rollups_replace_only_the_days_that_changed(chdb_path, query):
 
     roas_counts_signups = '{"millimetric__roas_conversion_names": [purchase, signup]}'
     run_dbt(["run", "--vars", roas_counts_signups], quiet=True)
-    assert rewritten_days(query, "marts.attribution_roas") == [(dates[0], True)]
+    # a changed setting rebuilds each incremental model in full: no marked day is left
+    for table in ROLLUP_METRICS:
+        assert all(rewritten for _, rewritten in rewritten_days(query, table)), table
     assert query("select sum(conversions) from marts.attribution_roas") == [(12,)]
-    marked = {
-        table: [day for day, rewritten in rewritten_days(query, table) if not rewritten]
-        for table in ROLLUP_METRICS
-    }
-    assert marked == {
-        "marts.web_daily": dates[:1],
-        "marts.attribution_daily": dates[:1],
-        "marts.attribution_roas": [],
-    }
     incremental = snapshot()
-    outside_marks = {table: rows_outside(query, table, marked[table]) for table in marked}
     run_dbt(["run", "--full-refresh", "--vars", roas_counts_signups], quiet=True)
-    rebuilt = snapshot()
-    for table in marked:
-        assert outside_marks[table] == rows_outside(query, table, marked[table]), table
-        del incremental[table], rebuilt[table]
-    assert_same_tables(incremental, rebuilt)
-
-
-def rows_outside(query, table: str, days: list[dt.date]) -> list[tuple]:
-    day, _ = ROLLUP_METRICS[table]
-    rows = query(f"select * from {table} where {day} not in {{days:Array(Date)}}", {"days": days})
-    return sorted(rows, key=repr)
+    assert_same_tables(incremental, snapshot())
 
 
 def test_late_event_bridges_two_sessions(chdb_path, query):
@@ -505,10 +487,11 @@ def test_append_models_from_an_older_release_ask_for_a_full_refresh(chdb_path, q
     run_dbt(["run", "--full-refresh"], quiet=True)
 
 
-def test_a_changed_setting_reaches_every_owner_without_a_full_refresh(chdb_path):
-    """The per-owner models recompute only owners with changed devices; a changed setting
-    (here the attribution lookback and half-life) changes every owner, and the next build
-    recomputes them all, as a full rebuild with that setting would."""
+def test_a_changed_setting_rebuilds_in_full_by_itself(chdb_path):
+    """The incremental models recompute only what changed events reach; a changed setting
+    (here the attribution lookback and half-life) may change every row, so the next build
+    rebuilds each incremental model in full by itself, as a full rebuild with that setting
+    would, and says so; the build after it is incremental again."""
     steps, _ = orders_in_one_warehouse(range(3))
     run_dbt(["seed"], quiet=True)
     for batch in steps:
@@ -519,8 +502,10 @@ def test_a_changed_setting_reaches_every_owner_without_a_full_refresh(chdb_path)
         "{millimetric__attribution_lookback_days: 3, millimetric__attribution_half_life_days: 2}"
     )
 
-    run = run_dbt(["run", "--vars", changed], quiet=True)
-    assert "settings or currency rates changed since its last build" in run.stdout
+    built = table_ids()
+    run_dbt(["run", "--vars", changed], quiet=True)
+    rebuilt = table_ids()
+    assert [t for t in built if built[t] == rebuilt[t]] == [], "each is a new table"
     incremental = snapshot()
     assert (
         incremental["analytics.int_conversion_touches"]
@@ -529,6 +514,28 @@ def test_a_changed_setting_reaches_every_owner_without_a_full_refresh(chdb_path)
 
     run_dbt(["run", "--full-refresh", "--vars", changed], quiet=True)
     assert_same_tables(incremental, snapshot())
+    rebuilt = table_ids()
+    run_dbt(["run", "--vars", changed], quiet=True)
+    assert table_ids() == rebuilt, "the same settings again: each table is kept"
+
+
+def table_ids() -> dict[str, str]:
+    """Each incremental model's table and its UUID, which a full refresh changes (it builds a
+    new table and exchanges the two). The models come from the manifest, so that a new one is
+    checked too."""
+    manifest = load_manifest(settings.project_dir())
+    incremental = [
+        f"{node['schema']}.{node.get('alias') or node['name']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+    ]
+    with warehouse.connect() as client:
+        ids = dict(
+            client.query(
+                "select database || '.' || name, toString(uuid) from system.tables"
+            ).result_rows
+        )
+    return {table: ids[table] for table in sorted(incremental)}
 
 
 def per_owner_tables() -> list[str]:

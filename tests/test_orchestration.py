@@ -28,6 +28,7 @@ from dagster import (
 from orchestration import settings
 from orchestration.cli import main
 from orchestration.definitions import defs
+from orchestration.defs.dbt.assets import SETTINGS_CHANGED_TAG
 from orchestration.forget import pending_requests, request_forget
 from orchestration.forget.audit import audit_row
 from orchestration.forget.now import ForgetFailed, _why_unverified, forget_now
@@ -287,6 +288,42 @@ def test_nightly_build_on_generated_traffic(chdb_path, dagster_home, query):
         ) != [(0,)], "the person must be in the warehouse for the check to mean anything"
         assert files_containing(email, dagster_home) == [], email
         assert files_containing(user_id, dagster_home) == [], user_id
+
+
+@pytest.mark.slow
+def test_the_nightly_build_rebuilds_in_full_what_other_settings_built(
+    chdb_path, dagster_home, query
+):
+    """A model whose recorded settings fingerprint is not the current one (a var or seed
+    changed since its last build; here the record is made to differ) is rebuilt in full by the
+    next nightly build, which says so in its log and tags the run; the others stay
+    incremental, and the result equals a full rebuild."""
+    write_generated(days=2, visitors=150, projects=1, seed=4)
+    with DagsterInstance.get() as instance:
+        assert run_job("nightly_build", instance=instance).success
+    query(
+        "insert into audit.model_settings (model, fingerprint) "
+        "values ('marts.attribution_credits', 'built under other settings')"
+    )
+    uuids = "select name, uuid from system.tables where database = 'marts' order by name"
+    before = dict(query(uuids))
+
+    with DagsterInstance.get() as instance:
+        result = run_job("nightly_build", instance=instance)
+        assert result.success
+        logged = [entry.user_message for entry in instance.all_logs(result.run_id)]
+        assert instance.get_run_by_id(result.run_id).tags[SETTINGS_CHANGED_TAG] == "1"
+
+    assert (
+        "the settings (vars or seeds) changed since the last build: rebuilding 1 incremental "
+        "models in full (marts.attribution_credits)"
+    ) in logged
+    after = dict(query(uuids))
+    assert after["attribution_credits"] != before["attribution_credits"]
+    assert after["sessions"] == before["sessions"], "an incremental model left alone"
+    built = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(built, snapshot())
 
 
 # --- the millimetric command --------------------------------------------------------------

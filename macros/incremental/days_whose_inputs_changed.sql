@@ -10,7 +10,8 @@
     it. Then only the days whose rows really changed differ, not every day the person has a
     row on. An input without the stamp (ad spend, a few rows a campaign-day) hashes whole rows.
     No id is hashed, so the fingerprints hold no personal data. Each hash also covers the
-    settings the rows depend on and the model's own SQL: changing either rebuilds every day.
+    model's own SQL: changing it rebuilds every day. A changed setting rebuilds the whole model
+    (settings_fingerprint.sql).
 
     The pre-hook stages every day's fingerprints in memory and compares them with the ones the
     table was last built from. It stages the days that differ and deletes their rows. The model's
@@ -33,23 +34,12 @@
     {{- return('audit.`' ~ this.schema ~ '__' ~ this.identifier ~ '__input_fingerprints`') -}}
 {%- endmacro %}
 
-{#- What every row hash covers besides the row: the per-owner settings and currency rates
-    (owner_settings.sql; a change rebuilds every owner, and rewrites rows under an unchanged
-    stamp when no event is new), the model's own `settings`, and its SQL -#}
-{% macro rollup_settings(names) -%}
-    {%- set settings = {'owners': current_owner_settings(), 'sql': model.checksum.checksum} -%}
-    {%- for name in names -%}
-        {%- do settings.update({name: var(name)}) -%}
-    {%- endfor -%}
-    {{- return(sql_string_literal(tojson(settings, sort_keys=true))) -}}
-{%- endmacro %}
-
 {#- What a content fingerprint leaves out: the stamp, and the ids, which are personal data -#}
 {% macro fingerprint_excluded_columns() -%}
     {{- return(['deduplicated_at', 'user_id', 'anonymous_id', 'session_id', 'conversion_id']) -}}
 {%- endmacro %}
 
-{#- What one row of an input adds to its day's fingerprint, besides the settings -#}
+{#- What one row of an input adds to its day's fingerprint, besides the model's SQL -#}
 {% macro fingerprinted_row(name, hashed_by_content) -%}
     {%- set columns = adapter.get_columns_in_relation(ref(name)) | map(attribute='name') | list -%}
     {%- if name in hashed_by_content -%}
@@ -63,13 +53,13 @@
 {%- endmacro %}
 
 {#- The pre-hook. `inputs` maps each input model's name to the expression of its rows' day;
-    `day_column` is the rollup's own day column; `settings` names the vars its SQL reads;
+    `day_column` is the rollup's own day column;
     `hashed_by_content` names the inputs built per owner. -#}
-{% macro delete_days_whose_inputs_changed(inputs, day_column, settings=[], hashed_by_content=[]) -%}
+{% macro delete_days_whose_inputs_changed(inputs, day_column, hashed_by_content=[]) -%}
     {%- if not execute -%}
         {{- return('') -}}
     {%- endif -%}
-    {%- set settings = rollup_settings(settings) -%}
+    {%- set sql = sql_string_literal(model.checksum.checksum) -%}
     {%- do run_query('drop table if exists ' ~ rollup_fingerprints_now() ~ ' sync') -%}
     {%- call statement('stage_rollup_fingerprints') -%}
         create table {{ rollup_fingerprints_now() }} engine = Memory as
@@ -81,7 +71,7 @@
                 count() as row_count,
                 -- a tuple: cityHash64 of a NULL argument is NULL, which sum() would skip
                 sum(cityHash64(
-                    {{ settings }}, tuple({{ fingerprinted_row(name, hashed_by_content) }})
+                    {{ sql }}, tuple({{ fingerprinted_row(name, hashed_by_content) }})
                 )) as row_hash_sum
             from {{ ref(name) }}
             group by project_id, day
@@ -131,12 +121,10 @@
 
 {#- A filter on an input: its rows of the staged days; all of them on a full build -#}
 {% macro day_is_rebuilt(day) -%}
-    {#- the pre-hook's settings read the rates: a ref outside any condition builds them first.
-        A unit test renders the model with its given inputs only, never incrementally. -#}
+    {#- a unit test renders the model with its given inputs only, never incrementally -#}
     {%- if rendered_for_unit_test() -%}
         {{- return('true') -}}
     {%- endif -%}
-    {%- do ref('currency_rates') -%}
     {%- if not is_incremental() -%}
         {{- return('true') -}}
     {%- endif -%}

@@ -35,7 +35,6 @@
     {%- if execute and is_incremental() -%}
         {{- require_stored_columns(['deduplicated_at']) -}}
         {%- set events = ref('int_events_deduplicated') -%}
-        {%- set watermark = owners_watermark() -%}
         {%- do run_query('drop table if exists ' ~ owners_to_rebuild()) -%}
         {%- call statement('stage_owners_to_rebuild') -%}
             create table {{ owners_to_rebuild() }} engine = Memory as
@@ -43,7 +42,7 @@
             changes as (
                 select
                     (select max(deduplicated_at) from {{ events }}) as changes_through,
-                    {{ watermark }} as watermark
+                    (select max(deduplicated_at) from {{ this }}) as watermark
             ),
             changed_devices as (
                 select distinct project_id, anonymous_id
@@ -68,14 +67,10 @@
             from owners
         {%- endcall -%}
         {{- require_stored_columns_as_built() -}}
-        {%- if every_owner_is_rebuilt() -%}
-        truncate table {{ this }}
-        {%- else -%}
         delete from {{ this }}
         where {{ owner_key(user_column, device_column) }} in (
             select project_id, owner_type, owner_id from {{ owners_to_rebuild() }}
         )
-        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -85,7 +80,6 @@
     {%- if not rendered_for_unit_test() -%}
         {%- do ref('identity_stitch') -%}
         {%- do ref('int_events_deduplicated') -%}
-        {%- do ref('currency_rates') -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -98,7 +92,7 @@
     and the device owners themselves); all devices on a full build. -#}
 {% macro devices_of_owners_to_rebuild() -%}
     {{- depend_on_owner_sources() -}}
-    {%- if not is_incremental() or every_owner_is_rebuilt() -%}
+    {%- if not is_incremental() -%}
         {{- return('true') -}}
     {%- endif -%}
     (project_id, anonymous_id) in (
@@ -117,7 +111,7 @@
 {#- A filter on a per-owner input or output: the rows of the staged owners; all on a full build -#}
 {% macro owner_is_rebuilt(user_column='user_id', device_column='anonymous_id') -%}
     {{- depend_on_owner_sources() -}}
-    {%- if not is_incremental() or every_owner_is_rebuilt() -%}
+    {%- if not is_incremental() -%}
         {{- return('true') -}}
     {%- endif -%}
     {{ owner_key(user_column, device_column) }} in (
@@ -138,4 +132,9 @@
         'UTC'
     )
     {%- endif -%}
+{%- endmacro %}
+
+{#- The post-hook: drop the staged owners -#}
+{% macro finish_owners_rebuild() -%}
+    drop table if exists {{ owners_to_rebuild() }}
 {%- endmacro %}

@@ -29,7 +29,7 @@ def run_dbt(
     result = subprocess.run(
         command,
         cwd=folder,
-        env=settings.dbt_env(),
+        env=settings.dbt_env(folder, args[args.index("--vars") + 1] if "--vars" in args else None),
         text=True,
         stdout=subprocess.PIPE if quiet else None,
         stderr=subprocess.STDOUT if quiet else None,

@@ -9,6 +9,8 @@ caller that built with `--vars` passes the same string here.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import yaml
@@ -34,3 +36,20 @@ def dbt_vars(project_dir: Path | None = None, cli_vars: str | dict | None = None
         raise ValueError(f"--vars must be a YAML mapping, got {cli_vars!r}")
     resolved.update(overrides or {})
     return resolved
+
+
+def settings_fingerprint(
+    project_dir: Path | None = None, cli_vars: str | dict | None = None
+) -> str:
+    """One fingerprint of everything besides the events that shapes the models' rows: every
+    var, resolved as dbt resolves it, and every seed file. Found from the project itself, so a
+    var or seed added later is covered without a list to keep."""
+    folder = project_dir or settings.project_dir()
+    project = yaml.safe_load((folder / "dbt_project.yml").read_text(encoding="utf-8")) or {}
+    seeds = {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for seed_dir in project.get("seed-paths", ["seeds"])
+        for path in sorted((folder / seed_dir).rglob("*.csv"))
+    }
+    held = {"vars": dbt_vars(folder, cli_vars), "seeds": seeds}
+    return hashlib.sha256(json.dumps(held, sort_keys=True, default=str).encode()).hexdigest()

@@ -6,13 +6,18 @@ import os
 from clickhouse_connect.driver.exceptions import ClickHouseError
 from dagster import AssetExecutionContext, AssetMaterialization, Config, Output
 from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration import settings
 from orchestration.defs.dbt.translator import MillimetricTranslator
 from orchestration.defs.project import dbt_project
 from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_vars import settings_fingerprint
 from orchestration.runtime.runs import WAREHOUSE_POOL
+
+# On a run whose build rebuilt incremental models in full for changed settings: how many.
+SETTINGS_CHANGED_TAG = "millimetric/rebuilt_for_settings"
 
 
 class DbtBuildConfig(Config):
@@ -57,6 +62,36 @@ def build_metadata(relations: dict, started_at: dt.datetime) -> dict:
     }
 
 
+def rebuilt_for_settings(manifest: dict) -> list[str]:
+    """The incremental models whose tables were built under other settings than the current
+    ones (or under none recorded): dbt rebuilds them in full this time
+    (macros/incremental/settings_fingerprint.sql)."""
+    incremental = {
+        f"{node['schema']}.{node.get('alias') or node['name']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+    }
+    current = settings_fingerprint()
+    with warehouse.connect() as client:
+        existing = {
+            table
+            for (table,) in client.query(
+                "select database || '.' || name from system.tables"
+            ).result_rows
+        }
+        stored = (
+            dict(
+                client.query(
+                    "select model, argMax(fingerprint, built_at) from audit.model_settings "
+                    "group by model"
+                ).result_rows
+            )
+            if "audit.model_settings" in existing
+            else {}
+        )
+    return sorted(t for t in incremental & existing if stored.get(t) != current)
+
+
 TRANSLATOR = MillimetricTranslator()
 
 
@@ -75,6 +110,15 @@ def millimetric_dbt_models(
     until dbt exits, because metadata needs the warehouse dbt was holding."""
     os.environ.update(settings.dbt_env())
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    # the manifest these assets were defined from, not the file, which another dbt may rewrite
+    manifest, _, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+    rebuilt = [] if config.full_refresh else rebuilt_for_settings(manifest)
+    if rebuilt:
+        context.log.info(
+            f"the settings (vars or seeds) changed since the last build: rebuilding "
+            f"{len(rebuilt)} incremental models in full ({', '.join(rebuilt)})"
+        )
+        context.instance.add_run_tags(context.run_id, {SETTINGS_CHANGED_TAG: str(len(rebuilt))})
     args = ["build", "--exclude-resource-type", "unit_test"]
     invocation = dbt.cli(
         [*args, *(["--full-refresh"] if config.full_refresh else [])], context=context
