@@ -134,7 +134,9 @@ _CLEAN = f"""(
     line_bytes <= {MAX_LINE_BYTES}
     AND isValidJSON(text)
     AND position(text, '\\\\') = 0
-    AND NOT match(text, '[\\\\x00-\\\\x1f\\\\x7f]')
+    -- no control character (C0, DEL) anywhere: valid JSON holds none inside a string, so
+    -- only these can be left, between tokens or inside one (a regex took 4x as long)
+    AND NOT multiSearchAny(text, ['\\t', '\\r', '\\x7f'])
     AND isValidUTF8(text)
     AND startsWith(text, '{{')
     AND length(kv) > 0
