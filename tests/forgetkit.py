@@ -22,9 +22,7 @@ from orchestration.forget.audit import audit_row
 from orchestration.forget.targets import EXEMPT_TABLES
 from orchestration.launch.build import prepare_dagster_home, run_job
 from orchestration.runtime import warehouse
-from orchestration.runtime.dbt_cli import run_dbt
 from tests.eventkit import COLUMNS, T0, Event, insert_events, minutes
-from tests.snapshots import assert_same_tables, snapshot
 
 HOSTILE_ID = "x' OR 1=1 --"
 ADA_EMAIL = "ada.q7k2m@forgetme.test"
@@ -234,12 +232,6 @@ def forget(project_id: str, **key) -> str:
 def audit(request_id: str) -> dict:
     with warehouse.connect() as client:
         return audit_row(client, request_id)
-
-
-def assert_equals_full_rebuild() -> None:
-    after_forget = snapshot()
-    run_dbt(["run", "--full-refresh"], quiet=True)
-    assert_same_tables(after_forget, snapshot())
 
 
 def assert_nowhere_on_disk(text: str, pipeline: dict, control: str) -> None:

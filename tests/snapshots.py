@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from orchestration.runtime import warehouse
+from orchestration.runtime.dbt_cli import run_dbt
 
 # Build metadata, not data: it records when a row was processed, so it differs between an
 # incremental run and a full rebuild by design.
@@ -56,3 +57,10 @@ def assert_same_tables(actual: dict, expected: dict) -> None:
         raise AssertionError(
             f"{table}: {len(got)} rows vs {len(want)}; missing {missing}; extra {extra}"
         )
+
+
+def assert_equals_full_rebuild() -> None:
+    """The warehouse as built equals a full rebuild of the same raw data, row for row."""
+    built = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(built, snapshot())

@@ -27,7 +27,6 @@ from orchestration.launch import build
 from orchestration.launch.build import run_job
 from orchestration.raw import tables
 from orchestration.runtime import warehouse
-from orchestration.runtime.dbt_cli import run_dbt
 from orchestration.runtime.runs import RunStopped, Waiting
 from tests.commandkit import (
     DBT_FINISHED,
@@ -39,7 +38,7 @@ from tests.commandkit import (
     ignores,
     millimetric,
 )
-from tests.snapshots import assert_same_tables, snapshot
+from tests.snapshots import assert_equals_full_rebuild
 from tests.traffickit import write_generated
 
 
@@ -60,12 +59,6 @@ def messages(instance: DagsterInstance, run_id: str) -> list[str]:
 
 def lines_naming(text: str, word: str) -> list[str]:
     return [line for line in text.splitlines() if word in line]
-
-
-def assert_equals_full_rebuild() -> None:
-    built = snapshot()
-    run_dbt(["run", "--full-refresh"], quiet=True)
-    assert_same_tables(built, snapshot())
 
 
 def assert_dead_run_released(instance: DagsterInstance, run_id: str, stderr: str) -> None:

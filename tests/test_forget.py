@@ -25,7 +25,6 @@ from tests.forgetkit import (
     CY_ID,
     CY_SERVER,
     HOSTILE_ID,
-    assert_equals_full_rebuild,
     assert_id_nowhere_on_disk,
     assert_nowhere_on_disk,
     audit,
@@ -34,6 +33,7 @@ from tests.forgetkit import (
     forget,
     world,
 )
+from tests.snapshots import assert_equals_full_rebuild
 
 # builds a warehouse with dbt, or runs a Dagster job: minutes, not seconds
 pytestmark = pytest.mark.slow

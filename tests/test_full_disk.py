@@ -20,9 +20,8 @@ from orchestration import settings
 from orchestration.forget.audit import audit_row
 from orchestration.launch.build import run_job
 from orchestration.runtime import warehouse
-from orchestration.runtime.dbt_cli import run_dbt
 from tests.commandkit import DEDUPLICATED, Command, FullDisk, dbt_processes, millimetric, small_disk
-from tests.snapshots import assert_same_tables, snapshot
+from tests.snapshots import assert_equals_full_rebuild
 from tests.traffickit import write_generated
 
 
@@ -33,12 +32,6 @@ def disk(tmp_path, monkeypatch, chdb_path, dagster_home):
     with small_disk(tmp_path / "disk") as mounted:
         monkeypatch.setenv("MILLIMETRIC_CHDB_PATH", str(mounted / "warehouse"))
         yield mounted
-
-
-def assert_equals_full_rebuild() -> None:
-    built = snapshot()
-    run_dbt(["run", "--full-refresh"], quiet=True)
-    assert_same_tables(built, snapshot())
 
 
 def fill_under_dbt(command: Command, disk: Path) -> FullDisk:

@@ -16,7 +16,8 @@ from orchestration.launch.build import run_job
 from orchestration.runtime.dbt_cli import run_dbt
 from tests.conftest import Query
 from tests.eventkit import Event, insert_events
-from tests.forgetkit import assert_equals_full_rebuild, audit, forget
+from tests.forgetkit import audit, forget
+from tests.snapshots import assert_equals_full_rebuild
 
 # builds a warehouse with dbt, or runs a Dagster job: minutes, not seconds
 pytestmark = pytest.mark.slow
