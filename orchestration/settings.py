@@ -133,6 +133,11 @@ def automations_running() -> bool:
     return raw == "running"
 
 
+# The environment variable that hands dbt the settings fingerprint
+# (macros/incremental/settings_fingerprint.sql reads it).
+SETTINGS_FINGERPRINT_ENV = "MILLIMETRIC_SETTINGS_FINGERPRINT"
+
+
 def dbt_env(dbt_project: Path | None = None, cli_vars: str | None = None) -> dict[str, str]:
     """The environment a dbt subprocess needs: this one, with the target, the absolute chDB
     path and the profiles folder decided here, no telemetry, and the fingerprint of the
@@ -146,7 +151,7 @@ def dbt_env(dbt_project: Path | None = None, cli_vars: str | None = None) -> dic
     if env["MILLIMETRIC_TARGET"] == "local":
         env["MILLIMETRIC_CHDB_PATH"] = str(chdb_path())
     env["DBT_PROFILES_DIR"] = str(project_dir())
-    env["MILLIMETRIC_SETTINGS_FINGERPRINT"] = settings_fingerprint(dbt_project, cli_vars)
+    env[SETTINGS_FINGERPRINT_ENV] = settings_fingerprint(dbt_project, cli_vars)
     return env
 
 

@@ -87,10 +87,9 @@ def forget_now(
         if not isinstance(failed, RunFailed):  # before a step ran: taking the warehouse
             failed = RunFailed(PROPAGATION_JOB, [], failed)
         if warehouse.is_disk_full(failed.error):
-            where = f" at step {', '.join(failed.steps)}" if failed.steps else ""
             raise ForgetFailed(
-                f"{warehouse.disk_full_reason()}{where} of the {PROPAGATION_JOB} run; {pending}"
-                " once space is freed"
+                f"{warehouse.disk_full_reason()}{failed.where} of the {PROPAGATION_JOB} run; "
+                f"{pending} once space is freed"
             ) from None
         raise ForgetFailed(f"{failed}; {pending}") from None
     with warehouse.connect() as client:

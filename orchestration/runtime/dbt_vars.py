@@ -25,8 +25,15 @@ def dbt_vars(project_dir: Path | None = None, cli_vars: str | dict | None = None
     dbt_project.yml's `vars:`, replaced by those scoped to the project (`vars: {millimetric:
     {...}}`), replaced by `cli_vars` (dbt's `--vars`: a YAML mapping, or the dict it holds).
     Keys are replaced whole, never merged."""
-    path = (project_dir or settings.project_dir()) / "dbt_project.yml"
-    project = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return _resolved_vars(_project(project_dir or settings.project_dir()), cli_vars)
+
+
+def _project(folder: Path) -> dict:
+    """The folder's dbt_project.yml."""
+    return yaml.safe_load((folder / "dbt_project.yml").read_text(encoding="utf-8")) or {}
+
+
+def _resolved_vars(project: dict, cli_vars: str | dict | None) -> dict:
     declared = project.get("vars") or {}
     resolved = {k: v for k, v in declared.items() if k != PACKAGE}
     if isinstance(declared.get(PACKAGE), dict):
@@ -45,11 +52,11 @@ def settings_fingerprint(
     var, resolved as dbt resolves it, and every seed file. Found from the project itself, so a
     var or seed added later is covered without a list to keep."""
     folder = project_dir or settings.project_dir()
-    project = yaml.safe_load((folder / "dbt_project.yml").read_text(encoding="utf-8")) or {}
+    project = _project(folder)
     seeds = {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for seed_dir in project.get("seed-paths", ["seeds"])
         for path in sorted((folder / seed_dir).rglob("*.csv"))
     }
-    held = {"vars": dbt_vars(folder, cli_vars), "seeds": seeds}
+    held = {"vars": _resolved_vars(project, cli_vars), "seeds": seeds}
     return hashlib.sha256(json.dumps(held, sort_keys=True, default=str).encode()).hexdigest()

@@ -67,9 +67,13 @@ class RunFailed(Exception):
     `error` is the step's own exception, whose text may run to many lines (dbt's does)."""
 
     def __init__(self, job: str, steps: list[str], error: BaseException) -> None:
-        where = f" at step {', '.join(steps)}" if steps else ""
-        super().__init__(f"the {job} run failed{where}: {first_error_line(error)}")
         self.job, self.steps, self.error = job, steps, error
+        super().__init__(f"the {job} run failed{self.where}: {first_error_line(error)}")
+
+    @property
+    def where(self) -> str:
+        """` at step <keys>`, or nothing when no step had run."""
+        return f" at step {', '.join(self.steps)}" if self.steps else ""
 
 
 # how dbt's summary starts an errored node, the errors before the failed tests

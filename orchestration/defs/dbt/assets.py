@@ -13,7 +13,6 @@ from orchestration import settings
 from orchestration.defs.dbt.translator import MillimetricTranslator
 from orchestration.defs.project import dbt_project
 from orchestration.runtime import warehouse
-from orchestration.runtime.dbt_vars import settings_fingerprint
 from orchestration.runtime.runs import WAREHOUSE_POOL
 
 # On a run whose build rebuilt incremental models in full for changed settings: how many.
@@ -24,10 +23,15 @@ class DbtBuildConfig(Config):
     full_refresh: bool = False
 
 
+def relation(node: dict) -> str:
+    """A manifest node's table, `database.table`."""
+    return f"{node['schema']}.{node.get('alias') or node['name']}"
+
+
 def relations_by_asset(manifest: dict, translator: MillimetricTranslator) -> dict:
     """Asset key -> `database.table` for each model and seed."""
     return {
-        translator.get_asset_key(node): f"{node['schema']}.{node.get('alias') or node['name']}"
+        translator.get_asset_key(node): relation(node)
         for node in manifest["nodes"].values()
         if node["resource_type"] in ("model", "seed")
     }
@@ -62,16 +66,15 @@ def build_metadata(relations: dict, started_at: dt.datetime) -> dict:
     }
 
 
-def rebuilt_for_settings(manifest: dict) -> list[str]:
-    """The incremental models whose tables were built under other settings than the current
-    ones (or under none recorded): dbt rebuilds them in full this time
+def rebuilt_for_settings(manifest: dict, current: str) -> list[str]:
+    """The incremental models whose tables were built under other settings than `current`
+    (or under none recorded): dbt rebuilds them in full this time
     (macros/incremental/settings_fingerprint.sql)."""
     incremental = {
-        f"{node['schema']}.{node.get('alias') or node['name']}"
+        relation(node)
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
     }
-    current = settings_fingerprint()
     with warehouse.connect() as client:
         existing = {
             table
@@ -108,11 +111,16 @@ def millimetric_dbt_models(
     order. Unit tests check the models' logic on fixed inputs, not the day's data, so, as dbt
     advises, they run in CI (tests/test_dbt_tests.py) and not in every build. Events are held
     until dbt exits, because metadata needs the warehouse dbt was holding."""
-    os.environ.update(settings.dbt_env())
+    env = settings.dbt_env()
+    os.environ.update(env)
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     # the manifest these assets were defined from, not the file, which another dbt may rewrite
     manifest, _, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
-    rebuilt = [] if config.full_refresh else rebuilt_for_settings(manifest)
+    rebuilt = (
+        []
+        if config.full_refresh
+        else rebuilt_for_settings(manifest, env[settings.SETTINGS_FINGERPRINT_ENV])
+    )
     if rebuilt:
         context.log.info(
             f"the settings (vars or seeds) changed since the last build: rebuilding "
