@@ -12,6 +12,11 @@ from orchestration.runtime.dbt_cli import run_dbt
 BUILD_METADATA_COLUMNS = {"deduplicated_at"}
 
 
+def is_change_set(table: str) -> bool:
+    """A `*_this_run` model holds what one run recomputes (docs/incremental.md), not data."""
+    return table.endswith("_this_run")
+
+
 def model_tables(client) -> list[str]:
     rows = client.query(
         """
@@ -21,7 +26,7 @@ def model_tables(client) -> list[str]:
         order by 1
         """
     ).result_rows
-    return [name for (name,) in rows]
+    return [name for (name,) in rows if not is_change_set(name)]
 
 
 def snapshot() -> dict[str, list[tuple]]:

@@ -1,27 +1,31 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key='project_id, conversion_id',
+        change_set='int_conversions_this_run',
         order_by='(project_id, conversion_name, converted_at, model)',
     )
 }}
 -- sort key: dashboards filter by project and conversion, then by time
--- per owner: configured in dbt_project.yml with the per_owner/ models (docs/incremental.md)
+{%- set changed_conversions = ref('int_conversions_this_run') %}
 {%- set attribution_models = attribution_models() %}
 
 with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 touch_revenue as (
     select * from {{ ref('int_conversion_touch_revenue') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 reporting_revenues as (
     select * from {{ ref('int_conversion_revenue_converted') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 credited_touches as (
@@ -95,7 +99,7 @@ all_touches as (
 final as (
     select
         *,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from all_touches
 )
 

@@ -1,21 +1,25 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key='project_id, conversion_id',
+        change_set='int_conversions_this_run',
         order_by='(project_id, conversion_name, converted_at)',
     )
 }}
 -- sort key: like conversions: filtered by project and conversion, then by time
--- per owner: configured in dbt_project.yml with the per_owner/ models (docs/incremental.md)
+{%- set changed_conversions = ref('int_conversions_this_run') %}
 
 with
 
 paths as (
     select * from {{ ref('int_paths_transformed') }}
-    where is_conversion and {{ owner_is_rebuilt() }}
+    where is_conversion and {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 revenues as (
     select * from {{ ref('int_conversion_revenue_converted') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 final as (
@@ -37,7 +41,7 @@ final as (
             as days_from_first_touch,
         paths.first_touch_at as first_touch_at,
         paths.path_ended_at as converted_at,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from paths
     left join revenues
         on

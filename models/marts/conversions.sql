@@ -1,17 +1,21 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key='project_id, conversion_id',
+        change_set='int_conversions_this_run',
         order_by='(project_id, conversion_name, converted_at)',
     )
 }}
 -- sort key: dashboards filter by project and conversion, then by time
 -- the mart BI tools read; attribution reads int_conversions, so the graph flows one way
--- per owner: configured in dbt_project.yml with the per_owner/ models (docs/incremental.md)
+{%- set changed_conversions = ref('int_conversions_this_run') %}
 
 with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 final as (
@@ -24,7 +28,7 @@ final as (
         conversion_name,
         revenue,
         converted_at,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from conversions
 )
 

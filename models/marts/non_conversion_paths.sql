@@ -1,16 +1,20 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key=owner_key(),
+        change_set='int_owners_this_run',
         order_by='(project_id, conversion_name, last_session_started_at)',
     )
 }}
 -- sort key: compared with conversion_paths of the same project and conversion name
--- per owner: configured in dbt_project.yml with the per_owner/ models (docs/incremental.md)
+{%- set changed_owners = ref('int_owners_this_run') %}
 
 with
 
 paths as (
     select * from {{ ref('int_paths_transformed') }}
-    where not is_conversion and {{ owner_is_rebuilt() }}
+    where not is_conversion and {{ in_change_set(changed_owners, owner_key()) }}
 ),
 
 final as (
@@ -28,7 +32,7 @@ final as (
             as days_from_first_touch,
         assumeNotNull(first_touch_at) as first_touch_at,
         path_ended_at as last_session_started_at,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from paths
 )
 

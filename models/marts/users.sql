@@ -1,27 +1,31 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key=owner_key(device_column=none),
+        change_set='int_owners_this_run',
         order_by='(project_id, user_id)',
     )
 }}
 -- sort key: one user's row is found by id
--- per owner: configured in dbt_project.yml with the per_owner/ models (docs/incremental.md):
--- an incremental run replaces the users linked to a changed device
+{%- set owner_devices = ref('int_owner_devices_this_run') %}
+{%- set changed_owners = ref('int_owners_this_run') %}
 
 with
 
 stitch as (
     select * from {{ ref('identity_stitch') }}
-    where {{ owner_is_rebuilt(device_column=none) }}
+    where {{ in_change_set(changed_owners, owner_key(device_column=none)) }}
 ),
 
 events as (
     select * from {{ ref('int_events_identified') }}
-    where {{ devices_of_owners_to_rebuild() }}
+    where {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_classified') }}
-    where {{ devices_of_owners_to_rebuild() }}
+    where {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
 ),
 
 devices as (
@@ -54,7 +58,7 @@ identifies as (
         min(occurred_at) as signed_up_at
     from {{ ref('int_events_deduplicated') }}
     where
-        event_name = '$identify' and user_id is not null and {{ devices_of_owners_to_rebuild() }}
+        event_name = '$identify' and user_id is not null and {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
     group by project_id, user_id
 ),
 
@@ -86,7 +90,7 @@ final as (
         activity.first_seen_at as first_seen_at,
         identifies.signed_up_at as signed_up_at,
         activity.last_seen_at as last_seen_at,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from devices
     left join activity
         on devices.project_id = activity.project_id and devices.user_id = activity.user_id

@@ -1,10 +1,16 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key='project_id, conversion_id',
+        change_set='int_conversions_this_run',
         engine='MergeTree',
         order_by='(project_id, conversion_id)',
     )
 }}
 -- sort key: read whole by the marts, joined on conversion_id
+{%- set owner_devices = ref('int_owner_devices_this_run') %}
+{%- set changed_conversions = ref('int_conversions_this_run') %}
 
 {%- set revenue_definitions = [] %}
 {%- for definition in var('millimetric__conversions') %}
@@ -18,7 +24,7 @@ with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
-    where revenue is not null and {{ owner_is_rebuilt() }}
+    where revenue is not null and {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 rates as (
@@ -33,7 +39,7 @@ events as (
         {%- endfor %}
         {%- if not revenue_definitions %}''{% endif %}
     )
-    and {{ devices_of_owners_to_rebuild() }}
+    and {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
 ),
 
 event_currencies as (
@@ -94,7 +100,7 @@ final as (
         toDecimal128(round(toDecimal128(currencies.revenue, 6) * exchange_rate, 6), 6)
             as reporting_revenue,
         currencies.conversion_date as conversion_date,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from currencies
     asof left join rates
         on

@@ -1,16 +1,21 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key='project_id, conversion_id',
+        change_set='int_conversions_this_run',
         engine='MergeTree',
         order_by='(project_id, conversion_id, touch_number)',
     )
 }}
 -- sort key: attribution_credits shares out revenue per conversion, over its touches in order
+{%- set changed_conversions = ref('int_conversions_this_run') %}
 
 with
 
 touches as (
     select * from {{ ref('int_conversion_touches') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 touch_positions as (
@@ -80,7 +85,7 @@ final as (
                 over (partition by conversion_id),
             decay_share
         ) as time_decay,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from shares
 )
 

@@ -1,10 +1,15 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key='project_id, conversion_id',
+        change_set='int_conversions_this_run',
         engine='MergeTree',
         order_by='(project_id, conversion_id, touch_number)',
     )
 }}
 -- sort key: attribution_credits unpivots one conversion's touches at a time
+{%- set changed_conversions = ref('int_conversions_this_run') %}
 {%- set attribution_models = attribution_models() %}
 {%- set amounts = {
     'revenue': 'conversions.revenue',
@@ -15,18 +20,18 @@ with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 touch_credits as (
     select * from {{ ref('int_conversion_touch_credits') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 reporting_revenues as (
     -- conversions with a revenue, converted at the rate of their day (NULL without one)
     select * from {{ ref('int_conversion_revenue_converted') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 touch_revenue as (
@@ -120,7 +125,7 @@ final as (
         touch_number,
         touch_started_at,
         converted_at,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from touch_revenue
     left join earlier_touches_credited using (project_id, conversion_id)
 )

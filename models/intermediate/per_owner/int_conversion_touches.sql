@@ -1,21 +1,27 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key='project_id, conversion_id',
+        change_set='int_conversions_this_run',
         engine='MergeTree',
         order_by='(project_id, conversion_id, touch_number)',
     )
 }}
 -- sort key: credits are computed per conversion, over its touches in order
+{%- set owner_devices = ref('int_owner_devices_this_run') %}
+{%- set changed_conversions = ref('int_conversions_this_run') %}
 
 with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_classified') }}
-    where {{ devices_of_owners_to_rebuild() }}
+    where {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
 ),
 
 converting_sessions as (
@@ -78,7 +84,7 @@ final as (
         count() over (partition by conversion_id) as touch_count,
         dateDiff('millisecond', touch_started_at, converted_at) / 86400000 as touch_age_days,
         touch_started_at,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from touches_in_window
     window conversion_touches as (
         partition by conversion_id

@@ -1,10 +1,17 @@
 {{
     config(
-        engine='MergeTree',
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key='project_id, conversion_id',
+        change_set='int_conversions_this_run',
         order_by='(project_id, conversion_name, converted_at)',
     )
 }}
 -- sort key: dashboards filter by project and conversion, then by time
+-- incremental: replaces the conversions of int_conversions_this_run, reading every device of
+-- their owners, since a user's first signup is the first across all their devices
+{%- set owner_devices = ref('int_owner_devices_this_run') %}
+{%- set changed_conversions = ref('int_conversions_this_run') %}
 
 {%- set event_names = [] %}
 {%- for definition in var('millimetric__conversions') %}
@@ -15,13 +22,17 @@ with
 
 identified_events as (
     select * from {{ ref('int_events_identified') }}
-    where event_name in ({{ event_names | join(', ') }}) and {{ devices_of_owners_to_rebuild() }}
+    where
+        event_name in ({{ event_names | join(', ') }})
+        and {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
 ),
 
 event_properties as (
     -- the event chain after deduplication stays narrow; properties are fetched back here
     select project_id, event_id, properties from {{ ref('int_events_deduplicated') }}
-    where event_name in ({{ event_names | join(', ') }}) and {{ devices_of_owners_to_rebuild() }}
+    where
+        event_name in ({{ event_names | join(', ') }})
+        and {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
 ),
 
 events as (
@@ -68,7 +79,7 @@ all_conversions as (
     {% endfor %}
 ),
 
-final as (
+named_conversions as (
     select
         lower(hex(sipHash128(project_id, conversion_name, event_id))) as conversion_id,
         project_id,
@@ -78,10 +89,13 @@ final as (
         conversion_name,
         revenue,
         converted_at,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from all_conversions
-    -- a user's conversions on any device come back with them; other owners' are kept as stored
-    where {{ owner_is_rebuilt() }}
+),
+
+final as (
+    select * from named_conversions
+    where {{ in_change_set(changed_conversions, 'project_id, conversion_id') }}
 )
 
 select * from final

@@ -1,11 +1,17 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key=owner_key(),
+        change_set='int_owners_this_run',
         order_by='(project_id, path_id)',
     )
 }}
 -- sort key: int_paths_transformed groups the touches by path
 -- a table, not a view: per owner like the models it reads, so a nightly run writes the touches
 -- of the owners a change reached, and int_paths_transformed reads only those
+{%- set owner_devices = ref('int_owner_devices_this_run') %}
+{%- set changed_owners = ref('int_owners_this_run') %}
 
 {%- set conversion_names = [] %}
 {%- for definition in var('millimetric__conversions') %}
@@ -16,18 +22,18 @@ with
 
 conversions as (
     select * from {{ ref('int_conversions') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_owners, owner_key()) }}
 ),
 
 touches as (
     select * from {{ ref('int_conversion_touches') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_owners, owner_key()) }}
 ),
 
 sessions as (
     -- the owner's own sessions only: a device of theirs also holds sessions of other people
     select * from {{ ref('int_sessions_classified') }}
-    where {{ devices_of_owners_to_rebuild() }} and {{ owner_is_rebuilt() }}
+    where {{ in_change_set(owner_devices, 'project_id, anonymous_id') }} and {{ in_change_set(changed_owners, owner_key()) }}
 ),
 
 conversion_touches as (
@@ -117,7 +123,7 @@ all_touches as (
 final as (
     select
         *,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from all_touches
 )
 

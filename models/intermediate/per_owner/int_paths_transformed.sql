@@ -1,10 +1,15 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete_insert',
+        unique_key=owner_key(),
+        change_set='int_owners_this_run',
         engine='MergeTree',
         order_by='(project_id, conversion_name, is_conversion, path_id)',
     )
 }}
 -- sort key: the path marts read one kind of path of one conversion name at a time
+{%- set changed_owners = ref('int_owners_this_run') %}
 
 {%- set transforms = var('millimetric__path_transforms') or [] %}
 
@@ -12,7 +17,7 @@ with
 
 touches as (
     select * from {{ ref('int_path_touches') }}
-    where {{ owner_is_rebuilt() }}
+    where {{ in_change_set(changed_owners, owner_key()) }}
 ),
 
 paths as (
@@ -73,7 +78,7 @@ final as (
         is_conversion,
         first_touch_at,
         path_ended_at,
-        {{ owners_rebuilt_through() }} as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
     from transformed
 )
 
