@@ -414,6 +414,50 @@ def test_late_event_bridges_two_sessions(chdb_path, query):
     assert_same_tables(incremental, snapshot())
 
 
+def test_a_device_identified_after_a_purchase_gives_its_earlier_session_to_it(chdb_path, query):
+    """Ada's phone visits from an ad in the morning, anonymous; in the evening she buys on her
+    laptop. The next day the phone identifies as Ada: its morning session is hers from then on
+    (pre-login stitch), inside the purchase's lookback, so the laptop's purchase, which nothing
+    new touched, is credited to both sessions."""
+    purchase = {"revenue": 20, "currency": "USD"}
+    insert_events(
+        [
+            Event("p1", "phone", T0, url=URLS[2][0]),
+            Event("p1", "laptop", T0 + dt.timedelta(hours=10), url=URLS[1][0]),
+            Event("p1", "laptop", T0 + dt.timedelta(hours=10, minutes=1), "$identify", "ada"),
+            Event(
+                "p1",
+                "laptop",
+                T0 + dt.timedelta(hours=10, minutes=2),
+                "purchase",
+                "ada",
+                properties=purchase,
+            ),
+        ]
+    )
+    run_dbt(["seed"], quiet=True)
+    run_dbt(["run"], quiet=True)
+    credited = (
+        "select anonymous_id_of_touch, credit from ("
+        " select credits.credit as credit, sessions.anonymous_id as anonymous_id_of_touch"
+        " from marts.attribution_credits as credits"
+        " inner join marts.sessions as sessions on credits.session_id = sessions.session_id"
+        " where credits.model = 'linear' and credits.conversion_name = 'purchase')"
+        " order by 1"
+    )
+    assert [device for device, _ in query(credited)] == ["laptop"]
+
+    insert_events([Event("p1", "phone", T0 + dt.timedelta(days=1), "$identify", "ada")])
+    run_dbt(["run"], quiet=True)
+    assert [(device, float(credit)) for device, credit in query(credited)] == [
+        ("laptop", 0.5),
+        ("phone", 0.5),
+    ]
+    incremental = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(incremental, snapshot())
+
+
 def test_a_signup_moving_to_another_device_updates_the_unchanged_device(chdb_path, query):
     """A user's first identify, hence the signup, is on the laptop until an older identify from
     the phone is stored: the laptop's session loses its conversion, and the engagement that came
