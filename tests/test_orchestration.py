@@ -501,3 +501,27 @@ def test_an_unverified_forget_says_what_verification_found(chdb_path):
         assert _why_unverified(client, {**audit, "remaining_rows": {}}) == (
             "its status is propagated; see the forget_propagation run"
         )
+
+
+def test_a_project_file_edited_after_the_manifest_makes_it_stale(tmp_path):
+    """Dagster's assets come from the manifest: a model added, edited or removed since it was
+    written makes the next process parse again, or the run would lack the new model."""
+    from orchestration.defs.project import manifest_is_stale
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "dbt_project.yml").write_text("name: x\n")
+    model = tmp_path / "models" / "a.sql"
+    model.write_text("select 1")
+    manifest = tmp_path / "target" / "manifest.json"
+    assert manifest_is_stale(tmp_path, manifest)  # none yet
+    manifest.parent.mkdir()
+    manifest.write_text("{}")
+    past = manifest.stat().st_mtime - 10
+    for path in (tmp_path / "dbt_project.yml", tmp_path / "models", model):
+        os.utime(path, (past, past))
+    assert not manifest_is_stale(tmp_path, manifest)
+    model.write_text("select 2")
+    assert manifest_is_stale(tmp_path, manifest)
+    os.utime(model, (past, past))
+    (tmp_path / "models" / "b.sql").write_text("select 3")
+    assert manifest_is_stale(tmp_path, manifest)

@@ -1,18 +1,13 @@
-{#- Daily rollups (attribution_daily, attribution_roas, web_daily; docs/incremental.md, step 5).
+{#- Daily rollups (attribution_daily, attribution_roas, web_daily; docs/incremental.md).
     A rollup's rows of a day are computed from its inputs' rows of that day alone, so an
     incremental run replaces only the days whose input rows changed.
-
     A day's fingerprint, per input, is its row count and the sum of its rows' hashes. An input
-    built per device hashes each row's deduplicated_at: every rewritten row gets a new one. An
-    input built per owner rewrites every row of a changed person under a new stamp, changed or
-    not, so it is named in `hashed_by_content` and hashes its rows' content instead: every
-    column but the stamp and the ids (fingerprint_excluded_columns), which no rollup reads of
-    it. Then only the days whose rows really changed differ, not every day the person has a
-    row on. An input without the stamp (ad spend, a few rows a campaign-day) hashes whole rows.
-    No id is hashed, so the fingerprints hold no personal data. Each hash also covers the
-    model's own SQL: changing it rebuilds every day. A changed setting rebuilds the whole model
+    with a row stamp (deduplicated_at) hashes it: every row an incremental run rewrites gets a
+    new one, and only those it recomputes are rewritten (per device region, per conversion).
+    An input without one (ad spend, a few rows a campaign-day) hashes whole rows. No id is
+    hashed, so the fingerprints hold no personal data. Each hash also covers the model's own
+    SQL: changing it rebuilds every day. A changed setting rebuilds the whole model
     (settings_fingerprint.sql).
-
     The pre-hook stages every day's fingerprints in memory and compares them with the ones the
     table was last built from. It stages the days that differ and deletes their rows. The model's
     SQL reads its inputs on those days, and dbt appends the rows. The post-hook then stores the
@@ -34,28 +29,15 @@
     {{- return('audit.`' ~ this.schema ~ '__' ~ this.identifier ~ '__input_fingerprints`') -}}
 {%- endmacro %}
 
-{#- What a content fingerprint leaves out: the stamp, and the ids, which are personal data -#}
-{% macro fingerprint_excluded_columns() -%}
-    {{- return(['deduplicated_at', 'user_id', 'anonymous_id', 'session_id', 'conversion_id']) -}}
-{%- endmacro %}
-
 {#- What one row of an input adds to its day's fingerprint, besides the model's SQL -#}
-{% macro fingerprinted_row(name, hashed_by_content) -%}
+{% macro fingerprinted_row(name) -%}
     {%- set columns = adapter.get_columns_in_relation(ref(name)) | map(attribute='name') | list -%}
-    {%- if name in hashed_by_content -%}
-        {%- set excluded = fingerprint_excluded_columns() -%}
-        {{- columns | reject('in', excluded) | join(', ') -}}
-    {%- elif 'deduplicated_at' in columns -%}
-        deduplicated_at
-    {%- else -%}
-        *
-    {%- endif -%}
+    {{- 'deduplicated_at' if 'deduplicated_at' in columns else '*' -}}
 {%- endmacro %}
 
 {#- The pre-hook. `inputs` maps each input model's name to the expression of its rows' day;
-    `day_column` is the rollup's own day column;
-    `hashed_by_content` names the inputs built per owner. -#}
-{% macro delete_days_whose_inputs_changed(inputs, day_column, hashed_by_content=[]) -%}
+    `day_column` is the rollup's own day column. -#}
+{% macro delete_days_whose_inputs_changed(inputs, day_column) -%}
     {%- if not execute -%}
         {{- return('') -}}
     {%- endif -%}
@@ -71,7 +53,7 @@
                 count() as row_count,
                 -- a tuple: cityHash64 of a NULL argument is NULL, which sum() would skip
                 sum(cityHash64(
-                    {{ sql }}, tuple({{ fingerprinted_row(name, hashed_by_content) }})
+                    {{ sql }}, tuple({{ fingerprinted_row(name) }})
                 )) as row_hash_sum
             from {{ ref(name) }}
             group by project_id, day

@@ -3,8 +3,7 @@
         engine='MergeTree',
         order_by='(project_id, conversion_date, conversion_name, model)',
         pre_hook="{{ delete_days_whose_inputs_changed(
-            {'attribution_credits': 'converted_at'}, 'conversion_date',
-            hashed_by_content=['attribution_credits'],
+            {'attribution_credits': 'converted_at'}, 'conversion_date'
         ) }}",
     )
 }}

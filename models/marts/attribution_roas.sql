@@ -5,7 +5,7 @@
         pre_hook="{{ delete_days_whose_inputs_changed({
             'int_ad_spend_classified': 'spend_date',
             'attribution_credits': 'coalesce(touch_started_at, converted_at)',
-        }, 'activity_date', hashed_by_content=['attribution_credits']) }}",
+        }, 'activity_date') }}",
     )
 }}
 -- sort key: dashboards read one project's date range under one model, by channel and campaign

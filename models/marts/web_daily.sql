@@ -5,7 +5,7 @@
         pre_hook="{{ delete_days_whose_inputs_changed({
             'sessions': 'started_at',
             'attribution_credits': 'coalesce(touch_started_at, converted_at)',
-        }, 'session_date', hashed_by_content=['attribution_credits']) }}",
+        }, 'session_date') }}",
     )
 }}
 -- sort key: dashboards read one project's date range, then group by channel and source
