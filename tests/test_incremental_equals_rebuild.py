@@ -458,6 +458,37 @@ def test_a_device_identified_after_a_purchase_gives_its_earlier_session_to_it(ch
     assert_same_tables(incremental, snapshot())
 
 
+def test_a_person_not_reached_keeps_her_signup_when_her_shared_device_is_read(chdb_path, query):
+    """Una signs up on her laptop and later logs in on the kiosk; Ute then switches the kiosk to
+    her account, and uses her phone. A late visit on Ute's phone reaches Ute, so all Ute's
+    devices are read, the kiosk included; Una's login there is not her signup (her laptop's,
+    not read, is), and Una was not reached: her conversions stay as they are."""
+    day = dt.timedelta(days=1)
+    insert_events(
+        [
+            Event("p1", "laptop", T0, "$identify", "una"),
+            Event("p1", "kiosk", T0 + 4 * day, "$identify", "una"),
+            Event("p1", "kiosk", T0 + 6 * day, "$identify", "ute"),
+            Event("p1", "phone", T0 + 8 * day, url=URLS[0][0]),
+            Event("p1", "phone", T0 + 8 * day + minutes(1), "$identify", "ute"),
+        ]
+    )
+    run_dbt(["seed"], quiet=True)
+    run_dbt(["run"], quiet=True)
+    signups = (
+        "select user_id, anonymous_id from marts.conversions where conversion_name = 'signup' "
+        "order by 1"
+    )
+    assert query(signups) == [("una", "laptop"), ("ute", "kiosk")]
+
+    insert_events([Event("p1", "phone", T0 + 3 * day, received_at=T0 + 9 * day)])
+    run_dbt(["run"], quiet=True)
+    assert query(signups) == [("una", "laptop"), ("ute", "kiosk")]
+    incremental = snapshot()
+    run_dbt(["run", "--full-refresh"], quiet=True)
+    assert_same_tables(incremental, snapshot())
+
+
 def test_a_signup_moving_to_another_device_updates_the_unchanged_device(chdb_path, query):
     """A user's first identify, hence the signup, is on the laptop until an older identify from
     the phone is stored: the laptop's session loses its conversion, and the engagement that came

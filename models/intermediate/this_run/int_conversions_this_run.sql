@@ -3,21 +3,33 @@
         unique_key='project_id, conversion_id',
     )
 }}
--- the conversions whose rows this run recomputes: every conversion event (a candidate under
--- each definition, whether it converts or not, so that one that stopped converting loses its
--- rows) on a device of a changed owner, at or after that device's changed_from. A conversion's
--- credits read its person's sessions in the lookback before it; its person's sessions changed
--- from changed_from on, so conversions before it keep their rows. (docs/incremental.md)
+-- the conversions whose rows this run recomputes: each event of a conversion definition's
+-- event_name owned by an owner of int_owners_this_run, at or after that owner's changed_from,
+-- under every definition it could convert under (one that stopped converting, a signup that is
+-- no longer the user's first, loses its rows). A conversion's rows depend on its event and its
+-- owner's sessions in the lookback before it, and nothing of the owner's before changed_from
+-- changed. An event whose owner changed is on a changed device, whose every owner is in
+-- int_owners_this_run, the old one included. (docs/incremental.md)
 
 with
+
+owners as (
+    select * from {{ ref('int_owners_this_run') }}
+),
 
 devices as (
     select * from {{ ref('int_owner_devices_this_run') }}
 ),
 
 events as (
-    select project_id, anonymous_id, event_id, event_name, occurred_at
-    from {{ ref('int_events_deduplicated') }}
+    select
+        project_id,
+        event_id,
+        event_name,
+        occurred_at,
+        if(resolved_user_id is null, 'device', 'user') as owner_type,
+        assumeNotNull(coalesce(resolved_user_id, anonymous_id)) as owner_id
+    from {{ ref('int_events_identified') }}
     where
         event_name in (
             {%- for definition in var('millimetric__conversions') %}
@@ -30,9 +42,12 @@ events as (
 changed_events as (
     select events.*
     from events
-    inner join devices
-        on events.project_id = devices.project_id and events.anonymous_id = devices.anonymous_id
-    where events.occurred_at >= devices.changed_from
+    inner join owners
+        on
+            events.project_id = owners.project_id
+            and events.owner_type = owners.owner_type
+            and events.owner_id = owners.owner_id
+    where events.occurred_at >= owners.changed_from
 ),
 
 final as (

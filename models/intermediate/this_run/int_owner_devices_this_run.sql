@@ -4,8 +4,7 @@
     )
 }}
 -- every device of the owners in int_owners_this_run: what a model recomputing those owners
--- reads of the device-grain tables. changed_from: the earliest change of any owner the device
--- belongs to, so a conversion on the device before it is unchanged (int_conversions_this_run)
+-- reads of the device-grain tables
 
 with
 
@@ -20,15 +19,13 @@ stitch as (
 owner_devices as (
     select
         project_id,
-        owner_id as anonymous_id,
-        changed_from
+        owner_id as anonymous_id
     from owners
     where owner_type = 'device'
     union all
     select
         stitch.project_id as project_id,
-        stitch.anonymous_id as anonymous_id,
-        owners.changed_from as changed_from
+        stitch.anonymous_id as anonymous_id
     from stitch
     inner join owners
         on
@@ -38,12 +35,10 @@ owner_devices as (
 ),
 
 final as (
-    select
+    select distinct
         toString(project_id) as project_id,
-        toString(anonymous_id) as anonymous_id,
-        min(changed_from) as changed_from
+        toString(anonymous_id) as anonymous_id
     from owner_devices
-    group by project_id, anonymous_id
 )
 
 select * from final
