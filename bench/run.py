@@ -489,8 +489,7 @@ def rewritten_shares(stamps_before: dict[str, str]) -> list[tuple[str, int, int]
 
 def credits_of_changed_conversions(stamps_before: dict[str, str]) -> tuple[int, int]:
     """(credit rows of the conversions with a rewritten session among their touches, credit
-    rows in all): what the attribution chain would rewrite if it were kept per conversion
-    instead of per person (docs/benchmarks.md, "Why the targets miss")."""
+    rows in all): the floor of what the attribution chain, kept per conversion, rewrites."""
     from orchestration.runtime import warehouse
 
     with warehouse.connect() as client:
@@ -577,9 +576,10 @@ def rewritten_table(
     lines = [
         "## Rows the one-day build wrote, per table",
         "",
-        "Rows stamped by the incremental build against all rows after it. A per-device table "
-        "rewrites the changed devices' regions, a per-owner one every row of the changed "
-        "persons, an append one only the new rows.",
+        "Rows stamped by the incremental build against all rows after it. A device-region "
+        "table rewrites the changed devices' regions, a per-owner one every row of the reached "
+        "persons, a per-conversion one the reached conversions' rows, an append one only the "
+        "new rows.",
         "",
         "| table | rows written | rows | share |",
         "|---|---:|---:|---:|",
@@ -590,9 +590,10 @@ def rewritten_table(
     written, total = changed_conversion_credits
     lines += [
         "",
-        f"Kept per conversion instead of per person, the attribution chain would rewrite the "
-        f"credits of the conversions with a rewritten session among their touches: "
-        f"{written:,} of {total:,} credit rows ({written / total if total else 0:.1%}).",
+        f"The floor per conversion, the credits of the conversions with a rewritten session "
+        f"among their touches: {written:,} of {total:,} credit rows "
+        f"({written / total if total else 0:.1%}); marts.attribution_credits above is what "
+        f"the build rewrote.",
         "",
     ]
     return lines

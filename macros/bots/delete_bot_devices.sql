@@ -1,6 +1,6 @@
-{#- The post-hook of every device-grain model (models/intermediate/per_device/, set in
-    dbt_project.yml, and marts.sessions): delete the rows of the devices int_devices_bot_flagged
-    flags as machine-like. int_events_sessionized, the first of them, leaves bot devices out of
+{#- A post-hook of every device-region model (int_events_sessionized to marts.sessions, set
+    in each one's config): delete the rows of the devices int_devices_bot_flagged flags as
+    machine-like. int_events_sessionized, the first of them, leaves bot devices out of
     what it reads, so a full build has none to delete. Deleting here removes what a device
     left before its newest events flagged it: an incremental run replaces only the part of a
     device its new rows reach, and a bot device has none downstream. A full rebuild ends in the

@@ -1,7 +1,7 @@
-{#- Per-device incremental models (models/intermediate/per_device/ and marts.sessions;
-    docs/incremental.md, step 2). A device's rows are recomputed only from the point its change
-    can reach: its *region*, every row at or after `rebuild_from`. Rows before it are neither
-    read nor written.
+{#- Device-region models (int_events_sessionized, int_events_identified,
+    int_sessions_aggregated, int_sessions_classified, marts.sessions; docs/incremental.md). A
+    device's rows are recomputed only from the point its change can reach: its *region*, every
+    row at or after `rebuild_from`. Rows before it are neither read nor written.
 
     The pre-hook stages the regions of the devices changed since this model's last run in
     memory (never on disk), with the build's stamp; the model's SQL reads its input's rows inside

@@ -3,7 +3,7 @@
     whose signup moved to another event, a person re-stitched away). A model with a
     `change_set` (docs/incremental.md) deletes every key of that change-set model instead: the
     keys this run recomputes, whether the model still builds rows for them or not.
-        config(materialized='incremental', incremental_strategy='delete_insert',
+        config(materialized='incremental', incremental_strategy='delete+insert',
                unique_key='project_id, conversion_id',
                change_set='int_conversions_this_run')
     unique_key is the model's expression of the change set's key: that model's unique_key

@@ -1,10 +1,13 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='append',
         engine='MergeTree',
         order_by='(project_id, conversion_date, conversion_name, model)',
         pre_hook="{{ delete_days_whose_inputs_changed(
             {'attribution_credits': 'converted_at'}, 'conversion_date'
         ) }}",
+        post_hook="{{ finish_days_rebuild() }}",
     )
 }}
 -- sort key: dashboards chart one project's conversions by day

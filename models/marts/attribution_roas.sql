@@ -1,11 +1,14 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='append',
         engine='MergeTree',
         order_by='(project_id, activity_date, model, channel, source, medium, campaign)',
         pre_hook="{{ delete_days_whose_inputs_changed({
             'int_ad_spend_classified': 'spend_date',
             'attribution_credits': 'coalesce(touch_started_at, converted_at)',
         }, 'activity_date') }}",
+        post_hook="{{ finish_days_rebuild() }}",
     )
 }}
 -- sort key: dashboards read one project's date range under one model, by channel and campaign

@@ -1,7 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete_insert',
+        incremental_strategy='delete+insert',
         unique_key='project_id, conversion_id',
         change_set='int_conversions_this_run',
         order_by='(project_id, conversion_name, converted_at)',

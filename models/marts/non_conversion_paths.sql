@@ -1,7 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete_insert',
+        incremental_strategy='delete+insert',
         unique_key=owner_key(),
         change_set='int_owners_this_run',
         order_by='(project_id, conversion_name, last_session_started_at)',

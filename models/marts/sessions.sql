@@ -1,5 +1,8 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='append',
+        engine='MergeTree',
         order_by='(project_id, started_at, anonymous_id)',
         pre_hook="{{ stage_device_regions_changed_since_last_run(
             changed_device_regions(
@@ -9,7 +12,10 @@
             ),
             required_columns=['has_conversion'],
         ) }}",
-        post_hook="{{ replace_device_regions('started_at') }}",
+        post_hook=[
+            "{{ replace_device_regions('started_at') }}",
+            "{{ delete_bot_devices() }}",
+        ],
     )
 }}
 -- sort key: BI filters sessions by project and time range

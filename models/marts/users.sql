@@ -1,7 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete_insert',
+        incremental_strategy='delete+insert',
         unique_key=owner_key(device_column=none),
         change_set='int_owners_this_run',
         order_by='(project_id, user_id)',
@@ -14,7 +14,7 @@
 with
 
 stitch as (
-    select * from {{ ref('identity_stitch') }}
+    select * from {{ ref('int_identity_stitch') }}
     where {{ in_change_set(changed_owners, owner_key(device_column=none)) }}
 ),
 

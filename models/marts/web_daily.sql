@@ -1,11 +1,14 @@
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='append',
         engine='MergeTree',
         order_by='(project_id, session_date, channel, source, medium, campaign, entry_path)',
         pre_hook="{{ delete_days_whose_inputs_changed({
             'sessions': 'started_at',
             'attribution_credits': 'coalesce(touch_started_at, converted_at)',
         }, 'session_date') }}",
+        post_hook="{{ finish_days_rebuild() }}",
     )
 }}
 -- sort key: dashboards read one project's date range, then group by channel and source

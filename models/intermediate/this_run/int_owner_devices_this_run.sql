@@ -13,7 +13,7 @@ owners as (
 ),
 
 stitch as (
-    select * from {{ ref('identity_stitch') }}
+    select * from {{ ref('int_identity_stitch') }}
 ),
 
 owner_devices as (

@@ -3,11 +3,13 @@
         unique_key='project_id, owner_type, owner_id',
     )
 }}
--- the owners a change reached: the changed devices as owners, and every person ever linked to
--- one (links only grow, so that holds whom a re-stitch takes sessions from as well as whom it
--- gives them to). changed_from: the earliest start of a session this run rewrote on any of
--- the owner's changed devices; nothing before it changed. A changed device with no session
--- rewritten (its sessions were removed, as the bot rule does) changed from its beginning.
+-- the owners a change reached: each device of int_devices_this_run as an owner, and every
+-- person ever linked to one (links only grow, so that holds whom a re-stitch takes sessions from
+-- as well as whom it gives them to). changed_from: the earliest start of a session this run
+-- rewrote on the owner's changed devices (stamped after the run's changes); nothing of the
+-- owner's before it changed. A changed device with no session rewritten in this run (the bot
+-- rule removed its sessions, or an earlier run that failed rewrote them) counts as changed
+-- from its beginning.
 
 with
 
@@ -16,11 +18,7 @@ limits as (
 ),
 
 changed_devices as (
-    select distinct project_id, anonymous_id
-    from {{ ref('int_events_deduplicated') }}
-    where
-        deduplicated_at > (select changes_after from limits)
-        and deduplicated_at <= (select changes_through from limits)
+    select * from {{ ref('int_devices_this_run') }}
 ),
 
 rewritten_sessions as (
@@ -30,7 +28,7 @@ rewritten_sessions as (
         min(started_at) as changed_from
     from {{ ref('int_sessions_classified') }}
     where
-        deduplicated_at > (select changes_after from limits)
+        deduplicated_at > (select changes_through from limits)
         and (project_id, anonymous_id) in (select project_id, anonymous_id from changed_devices)
     group by project_id, anonymous_id
 ),
@@ -49,7 +47,7 @@ device_changes as (
 
 linked_users as (
     select distinct project_id, anonymous_id, user_id
-    from {{ ref('identity_stitch') }}
+    from {{ ref('int_identity_stitch') }}
     where (project_id, anonymous_id) in (select project_id, anonymous_id from changed_devices)
 ),
 

@@ -1,0 +1,157 @@
+-- Build actual result given inputs
+with dbt_internal_unit_test_actual as (
+  select
+    "anonymous_id","user_id","link_count","first_linked_at","last_linked_at","valid_from","valid_to", 'actual' as "actual_or_expected"
+  from (
+    
+-- sort key: lookups go device -> users, in validity order
+-- a device's links are a function of its own link events: an incremental run recomputes the
+-- devices of int_devices_this_run, a few link events each
+
+with
+
+ __dbt__cte__int_devices_this_run as (
+
+-- Fixture for int_devices_this_run
+select CAST(defaultValueOfTypeName('LowCardinality(String)') AS LowCardinality(String)) as "project_id", CAST(defaultValueOfTypeName('String') AS String) as "anonymous_id"
+    limit 0
+),  __dbt__cte__int_events_deduplicated as (
+
+-- Fixture for int_events_deduplicated
+select CAST('e02' AS String) as "event_id", CAST('p1' AS LowCardinality(String)) as "project_id", CAST('$identify' AS LowCardinality(String)) as "event_name", CAST('d1' AS String) as "anonymous_id", CAST('user_a' AS Nullable(String)) as "user_id", CAST(defaultValueOfTypeName('String') AS String) as "url", CAST(defaultValueOfTypeName('String') AS String) as "referrer", CAST(defaultValueOfTypeName('String') AS String) as "properties", CAST(defaultValueOfTypeName('String') AS String) as "user_agent", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_anonymous_id_fabricated", CAST('2026-01-05 09:01:00' AS DateTime64(3, 'UTC')) as "occurred_at", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "received_at", CAST(defaultValueOfTypeName('DateTime64(6, \'UTC\')') AS DateTime64(6, 'UTC')) as "inserted_at", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
+union all
+select CAST('e01' AS String) as "event_id", CAST('p1' AS LowCardinality(String)) as "project_id", CAST('$pageview' AS LowCardinality(String)) as "event_name", CAST('d1' AS String) as "anonymous_id", CAST(defaultValueOfTypeName('Nullable(String)') AS Nullable(String)) as "user_id", CAST(defaultValueOfTypeName('String') AS String) as "url", CAST(defaultValueOfTypeName('String') AS String) as "referrer", CAST(defaultValueOfTypeName('String') AS String) as "properties", CAST(defaultValueOfTypeName('String') AS String) as "user_agent", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_anonymous_id_fabricated", CAST('2026-01-05 09:00:00' AS DateTime64(3, 'UTC')) as "occurred_at", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "received_at", CAST(defaultValueOfTypeName('DateTime64(6, \'UTC\')') AS DateTime64(6, 'UTC')) as "inserted_at", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
+union all
+select CAST('e03' AS String) as "event_id", CAST('p1' AS LowCardinality(String)) as "project_id", CAST('$pageview' AS LowCardinality(String)) as "event_name", CAST('d1' AS String) as "anonymous_id", CAST('user_a' AS Nullable(String)) as "user_id", CAST(defaultValueOfTypeName('String') AS String) as "url", CAST(defaultValueOfTypeName('String') AS String) as "referrer", CAST(defaultValueOfTypeName('String') AS String) as "properties", CAST(defaultValueOfTypeName('String') AS String) as "user_agent", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_anonymous_id_fabricated", CAST('2026-01-05 09:02:00' AS DateTime64(3, 'UTC')) as "occurred_at", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "received_at", CAST(defaultValueOfTypeName('DateTime64(6, \'UTC\')') AS DateTime64(6, 'UTC')) as "inserted_at", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
+union all
+select CAST('e04' AS String) as "event_id", CAST('p1' AS LowCardinality(String)) as "project_id", CAST('$pageview' AS LowCardinality(String)) as "event_name", CAST('d1' AS String) as "anonymous_id", CAST('user_a' AS Nullable(String)) as "user_id", CAST(defaultValueOfTypeName('String') AS String) as "url", CAST(defaultValueOfTypeName('String') AS String) as "referrer", CAST(defaultValueOfTypeName('String') AS String) as "properties", CAST(defaultValueOfTypeName('String') AS String) as "user_agent", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_anonymous_id_fabricated", CAST('2026-01-05 12:00:00' AS DateTime64(3, 'UTC')) as "occurred_at", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "received_at", CAST(defaultValueOfTypeName('DateTime64(6, \'UTC\')') AS DateTime64(6, 'UTC')) as "inserted_at", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
+union all
+select CAST('e05' AS String) as "event_id", CAST('p1' AS LowCardinality(String)) as "project_id", CAST('$identify' AS LowCardinality(String)) as "event_name", CAST('d1' AS String) as "anonymous_id", CAST('user_b' AS Nullable(String)) as "user_id", CAST(defaultValueOfTypeName('String') AS String) as "url", CAST(defaultValueOfTypeName('String') AS String) as "referrer", CAST(defaultValueOfTypeName('String') AS String) as "properties", CAST(defaultValueOfTypeName('String') AS String) as "user_agent", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_anonymous_id_fabricated", CAST('2026-01-05 12:01:00' AS DateTime64(3, 'UTC')) as "occurred_at", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "received_at", CAST(defaultValueOfTypeName('DateTime64(6, \'UTC\')') AS DateTime64(6, 'UTC')) as "inserted_at", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
+union all
+select CAST('e06' AS String) as "event_id", CAST('p1' AS LowCardinality(String)) as "project_id", CAST('$pageview' AS LowCardinality(String)) as "event_name", CAST('d1' AS String) as "anonymous_id", CAST('user_b' AS Nullable(String)) as "user_id", CAST(defaultValueOfTypeName('String') AS String) as "url", CAST(defaultValueOfTypeName('String') AS String) as "referrer", CAST(defaultValueOfTypeName('String') AS String) as "properties", CAST(defaultValueOfTypeName('String') AS String) as "user_agent", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_anonymous_id_fabricated", CAST('2026-01-05 12:02:00' AS DateTime64(3, 'UTC')) as "occurred_at", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "received_at", CAST(defaultValueOfTypeName('DateTime64(6, \'UTC\')') AS DateTime64(6, 'UTC')) as "inserted_at", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
+union all
+select CAST('e07' AS String) as "event_id", CAST('p1' AS LowCardinality(String)) as "project_id", CAST('$pageview' AS LowCardinality(String)) as "event_name", CAST('d1' AS String) as "anonymous_id", CAST(defaultValueOfTypeName('Nullable(String)') AS Nullable(String)) as "user_id", CAST(defaultValueOfTypeName('String') AS String) as "url", CAST(defaultValueOfTypeName('String') AS String) as "referrer", CAST(defaultValueOfTypeName('String') AS String) as "properties", CAST(defaultValueOfTypeName('String') AS String) as "user_agent", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_anonymous_id_fabricated", CAST('2026-01-05 12:03:00' AS DateTime64(3, 'UTC')) as "occurred_at", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "received_at", CAST(defaultValueOfTypeName('DateTime64(6, \'UTC\')') AS DateTime64(6, 'UTC')) as "inserted_at", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
+union all
+select CAST('e11' AS String) as "event_id", CAST('p1' AS LowCardinality(String)) as "project_id", CAST('$pageview' AS LowCardinality(String)) as "event_name", CAST('d2' AS String) as "anonymous_id", CAST(defaultValueOfTypeName('Nullable(String)') AS Nullable(String)) as "user_id", CAST(defaultValueOfTypeName('String') AS String) as "url", CAST(defaultValueOfTypeName('String') AS String) as "referrer", CAST(defaultValueOfTypeName('String') AS String) as "properties", CAST(defaultValueOfTypeName('String') AS String) as "user_agent", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_anonymous_id_fabricated", CAST('2026-01-03 08:00:00' AS DateTime64(3, 'UTC')) as "occurred_at", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "received_at", CAST(defaultValueOfTypeName('DateTime64(6, \'UTC\')') AS DateTime64(6, 'UTC')) as "inserted_at", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
+union all
+select CAST('e14' AS String) as "event_id", CAST('p1' AS LowCardinality(String)) as "project_id", CAST('$identify' AS LowCardinality(String)) as "event_name", CAST('d2' AS String) as "anonymous_id", CAST('user_c' AS Nullable(String)) as "user_id", CAST(defaultValueOfTypeName('String') AS String) as "url", CAST(defaultValueOfTypeName('String') AS String) as "referrer", CAST(defaultValueOfTypeName('String') AS String) as "properties", CAST(defaultValueOfTypeName('String') AS String) as "user_agent", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_anonymous_id_fabricated", CAST('2026-01-11 00:00:00' AS DateTime64(3, 'UTC')) as "occurred_at", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "received_at", CAST(defaultValueOfTypeName('DateTime64(6, \'UTC\')') AS DateTime64(6, 'UTC')) as "inserted_at", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
+),  __dbt__cte__int_limits_this_run as (
+
+-- Fixture for int_limits_this_run
+select CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "changes_after", CAST(defaultValueOfTypeName('DateTime64(3, \'UTC\')') AS DateTime64(3, 'UTC')) as "changes_through"
+    limit 0
+), events as (
+    select
+        project_id,
+        anonymous_id,
+        user_id,
+        event_id,
+        occurred_at
+    from `__dbt__cte__int_events_deduplicated`
+    where true
+),
+
+links as (
+    -- every event that carries both ids links them; $identify is the usual one
+    select
+        project_id,
+        anonymous_id,
+        assumeNotNull(user_id) as user_id,
+        event_id,
+        occurred_at
+    from events
+    where user_id is not null
+),
+
+takeovers as (
+    -- a link whose user differs from the device's previous link starts that user's turn
+    select
+        *,
+        lagInFrame(user_id) over device_links as previous_user_id,
+        row_number() over device_links = 1 as is_first_link
+    from links
+    window device_links as (
+        partition by project_id, anonymous_id
+        order by occurred_at, event_id
+        rows between unbounded preceding and current row
+    )
+),
+
+turns as (
+    select
+        project_id,
+        anonymous_id,
+        user_id,
+        occurred_at as turn_started_at,
+        leadInFrame(toNullable(occurred_at)) over (
+            partition by project_id, anonymous_id
+            order by occurred_at, event_id
+            rows between unbounded preceding and unbounded following
+        ) as turn_ended_at
+    from takeovers
+    where is_first_link or user_id != previous_user_id
+),
+
+validity as (
+    select
+        project_id,
+        anonymous_id,
+        user_id,
+        min(turn_started_at) as valid_from,
+        -- tuple(): argMax skips NULLs, and NULL means "still the current user"
+        argMax(tuple(turn_ended_at), turn_started_at) .1 as valid_to
+    from turns
+    group by project_id, anonymous_id, user_id
+),
+
+link_counts as (
+    select
+        project_id,
+        anonymous_id,
+        user_id,
+        count() as link_count,
+        min(occurred_at) as first_linked_at,
+        max(occurred_at) as last_linked_at
+    from links
+    group by project_id, anonymous_id, user_id
+),
+
+final as (
+    select
+        link_counts.project_id as project_id,
+        link_counts.anonymous_id as anonymous_id,
+        link_counts.user_id as user_id,
+        link_counts.link_count as link_count,
+        link_counts.first_linked_at as first_linked_at,
+        link_counts.last_linked_at as last_linked_at,
+        validity.valid_from as valid_from,
+        validity.valid_to as valid_to,
+        assumeNotNull((select changes_through from `__dbt__cte__int_limits_this_run`))
+            as deduplicated_at
+    from link_counts
+    inner join validity
+        on
+            link_counts.project_id = validity.project_id
+            and link_counts.anonymous_id = validity.anonymous_id
+            and link_counts.user_id = validity.user_id
+)
+
+select * from final
+  ) _dbt_internal_unit_test_actual
+),
+-- Build expected result
+dbt_internal_unit_test_expected as (
+  select
+    "anonymous_id", "user_id", "link_count", "first_linked_at", "last_linked_at", "valid_from", "valid_to", 'expected' as "actual_or_expected"
+  from (
+    select CAST('d1' AS String) as "anonymous_id", CAST('user_a' AS String) as "user_id", CAST(3 AS UInt64) as "link_count", CAST('2026-01-05 09:01:00' AS DateTime64(3, 'UTC')) as "first_linked_at", CAST('2026-01-05 12:00:00' AS DateTime64(3, 'UTC')) as "last_linked_at", CAST('2026-01-05 09:01:00' AS DateTime64(3, 'UTC')) as "valid_from", CAST('2026-01-05 12:01:00' AS Nullable(DateTime64(3, 'UTC'))) as "valid_to"
+union all
+select CAST('d1' AS String) as "anonymous_id", CAST('user_b' AS String) as "user_id", CAST(2 AS UInt64) as "link_count", CAST('2026-01-05 12:01:00' AS DateTime64(3, 'UTC')) as "first_linked_at", CAST('2026-01-05 12:02:00' AS DateTime64(3, 'UTC')) as "last_linked_at", CAST('2026-01-05 12:01:00' AS DateTime64(3, 'UTC')) as "valid_from", CAST(defaultValueOfTypeName('Nullable(DateTime64(3, \'UTC\'))') AS Nullable(DateTime64(3, 'UTC'))) as "valid_to"
+union all
+select CAST('d2' AS String) as "anonymous_id", CAST('user_c' AS String) as "user_id", CAST(1 AS UInt64) as "link_count", CAST('2026-01-11 00:00:00' AS DateTime64(3, 'UTC')) as "first_linked_at", CAST('2026-01-11 00:00:00' AS DateTime64(3, 'UTC')) as "last_linked_at", CAST('2026-01-11 00:00:00' AS DateTime64(3, 'UTC')) as "valid_from", CAST(defaultValueOfTypeName('Nullable(DateTime64(3, \'UTC\'))') AS Nullable(DateTime64(3, 'UTC'))) as "valid_to"
+  ) _dbt_internal_unit_test_expected
+)
+-- Union actual and expected results
+select * from dbt_internal_unit_test_actual
+union all
+select * from dbt_internal_unit_test_expected
