@@ -455,18 +455,18 @@ def count_sessions() -> int:
 
 
 def stamped_tables() -> dict[str, str]:
-    """Each built table with a deduplicated_at column, and its newest stamp: what a build after
+    """Each built table with a built_at column, and its newest stamp: what a build after
     this one writes carries a later stamp (docs/incremental.md)."""
     from orchestration.runtime import warehouse
 
     with warehouse.connect() as client:
         tables = client.query(
             "select concat(database, '.', table) from system.columns "
-            "where database in ('analytics', 'marts') and name = 'deduplicated_at' "
+            "where database in ('analytics', 'marts') and name = 'built_at' "
             "order by 1"
         ).result_rows
         return {
-            table: str(client.command(f"select toString(max(deduplicated_at)) from {table}"))
+            table: str(client.command(f"select toString(max(built_at)) from {table}"))
             for (table,) in tables
         }
 
@@ -480,7 +480,7 @@ def rewritten_shares(stamps_before: dict[str, str]) -> list[tuple[str, int, int]
     with warehouse.connect() as client:
         for table, before in stamps_before.items():
             written, total = client.query(
-                f"select countIf(deduplicated_at > {{before:String}}), count() from {table}",
+                f"select countIf(built_at > {{before:String}}), count() from {table}",
                 parameters={"before": before},
             ).result_rows[0]
             shares.append((table, int(written), int(total)))
@@ -496,7 +496,7 @@ def credits_of_changed_conversions(stamps_before: dict[str, str]) -> tuple[int, 
         written, total = client.query(
             "with changed_sessions as ("
             "  select distinct project_id, session_id from analytics.int_events_identified"
-            "  where deduplicated_at > {before:String}"
+            "  where built_at > {before:String}"
             "), changed_conversions as ("
             "  select distinct project_id, conversion_id from analytics.int_conversion_touches"
             "  where (project_id, session_id) in changed_sessions"

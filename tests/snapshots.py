@@ -9,7 +9,7 @@ from orchestration.runtime.dbt_cli import run_dbt
 
 # Build metadata, not data: it records when a row was processed, so it differs between an
 # incremental run and a full rebuild by design.
-BUILD_METADATA_COLUMNS = {"deduplicated_at"}
+BUILD_METADATA_COLUMNS = {"built_at"}
 
 
 def is_change_set(table: str) -> bool:

@@ -246,10 +246,10 @@ PER_DEVICE_TABLES = {
 
 def rewritten_sessions(query, table: str) -> list[tuple]:
     """(session start, whether the last build wrote it) per session of the table. Every row a
-    per-device model writes carries the newest deduplicated_at its build read."""
+    per-device model writes carries the newest built_at its build read."""
     start = PER_DEVICE_TABLES[table]
     return query(
-        f"select {start}, max(deduplicated_at) = (select max(deduplicated_at) from {table})"
+        f"select {start}, max(built_at) = (select max(built_at) from {table})"
         f" from {table} group by {start} order by {start}"
     )
 
@@ -376,7 +376,7 @@ def test_the_daily_rollups_replace_only_the_days_that_changed(chdb_path, query):
     assert_rewritten({dates[2]})
 
     # Ada's purchase is before her new session: its credits keep their rows and stamp
-    credits_stamp = "select max(deduplicated_at) from marts.attribution_credits"
+    credits_stamp = "select max(built_at) from marts.attribution_credits"
     stamped_before = query(credits_stamp)
     insert_events([Event("p1", "phone", days[1] + minutes(30))])
     run_dbt(["run"], quiet=True)
@@ -632,7 +632,7 @@ def tables_built_from(change_set: str) -> list[str]:
 
 def stamps_by(query, table: str, key: str) -> dict[str, list]:
     """Each key's stamps in the table, sorted"""
-    rows = query(f"select {key}, arraySort(groupArray(deduplicated_at)) from {table} group by 1")
+    rows = query(f"select {key}, arraySort(groupArray(built_at)) from {table} group by 1")
     return dict(rows)
 
 

@@ -2,7 +2,7 @@
     A rollup's rows of a day are computed from its inputs' rows of that day alone, so an
     incremental run replaces only the days whose input rows changed.
     A day's fingerprint, per input, is its row count and the sum of its rows' hashes. An input
-    with a row stamp (deduplicated_at) hashes it: every row an incremental run rewrites gets a
+    with a row stamp (built_at) hashes it: every row an incremental run rewrites gets a
     new one, and only those it recomputes are rewritten (per device region, per conversion).
     An input without one (ad spend, a few rows a campaign-day) hashes whole rows. No id is
     hashed, so the fingerprints hold no personal data. Each hash also covers the model's own
@@ -32,7 +32,7 @@
 {#- What one row of an input adds to its day's fingerprint, besides the model's SQL -#}
 {% macro fingerprinted_row(name) -%}
     {%- set columns = adapter.get_columns_in_relation(ref(name)) | map(attribute='name') | list -%}
-    {{- 'deduplicated_at' if 'deduplicated_at' in columns else '*' -}}
+    {{- 'built_at' if 'built_at' in columns else '*' -}}
 {%- endmacro %}
 
 {#- The pre-hook. `inputs` maps each input model's name to the expression of its rows' day;

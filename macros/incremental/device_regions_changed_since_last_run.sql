@@ -9,7 +9,7 @@
     stamped before, and drops the staged regions. Deleting after the insert leaves the stored
     rows as they were if the insert fails, so the next build finds the same changes.
     A model finds its changes in its input's rows stamped after its own newest row: every row
-    written carries deduplicated_at, the time its build wrote it, so a region rewritten
+    written carries built_at, the time its build wrote it, so a region rewritten
     upstream is a change downstream, whether or not it holds a new event (a late $identify
     re-stitches stored sessions without new ones). Most models take changed_device_regions()
     below; the three whose change reaches further back have theirs in
@@ -38,7 +38,7 @@
     rebuild_from, and any value the model reads per region. -#}
 {% macro stage_device_regions_changed_since_last_run(regions, required_columns=[]) -%}
     {%- if execute and is_incremental() -%}
-        {{- require_stored_columns(['deduplicated_at'] + required_columns) -}}
+        {{- require_stored_columns(['built_at'] + required_columns) -}}
         {%- do run_query('drop table if exists ' ~ device_regions_to_rebuild() ~ ' sync') -%}
         {%- do run_query('drop table if exists ' ~ device_region_lookup() ~ ' sync') -%}
         {%- call statement('stage_device_regions_to_rebuild') -%}
@@ -77,7 +77,7 @@
                 )
                 and {{ time_column }}
                 >= joinGet({{ lookup }}, 'rebuild_from', project_id, anonymous_id)
-                and deduplicated_at
+                and built_at
                 < joinGet({{ lookup }}, 'rebuilt_at', project_id, anonymous_id)
         {%- endcall -%}
         {%- do run_query('drop table if exists ' ~ device_region_lookup() ~ ' sync') -%}
@@ -85,7 +85,7 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The deduplicated_at of every row written: the build's stamp (the epoch in a unit test) -#}
+{#- The built_at of every row written: the build's stamp (the epoch in a unit test) -#}
 {% macro device_rows_stamp() -%}
     {%- if not is_incremental() -%}
         {%- set build_time = "toTimeZone(now64(3), 'UTC')" -%}
@@ -108,7 +108,7 @@
             anonymous_id,
             {{ input_time }} as changed_from
         from {{ input }}
-        where deduplicated_at > (select max(deduplicated_at) from {{ this }})
+        where built_at > (select max(built_at) from {{ this }})
         {{ 'union all ' ~ also_changed if also_changed else '' }}
     )
     group by project_id, anonymous_id

@@ -36,7 +36,7 @@
             anonymous_id,
             min(occurred_at) as earliest_change_at
         from {{ ref('int_events_deduplicated') }}
-        where deduplicated_at > (select max(deduplicated_at) from {{ this }})
+        where built_at > (select max(built_at) from {{ this }})
         group by project_id, anonymous_id
     ),
 
@@ -123,7 +123,7 @@
             min(occurred_at) as changed_from,
             countIf(user_id is not null) > 0 as has_changed_link
         from {{ ref('int_events_sessionized') }}
-        where deduplicated_at > (select max(deduplicated_at) from {{ this }})
+        where built_at > (select max(built_at) from {{ this }})
         group by project_id, anonymous_id
     ),
 

@@ -41,7 +41,7 @@ final as (
             as days_from_first_touch,
         paths.first_touch_at as first_touch_at,
         paths.path_ended_at as converted_at,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from paths
     left join revenues
         on

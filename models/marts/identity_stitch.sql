@@ -28,7 +28,7 @@ final as (
         last_linked_at,
         valid_from,
         valid_to,
-        deduplicated_at
+        built_at
     from stitch
 )
 

@@ -32,7 +32,7 @@ final as (
             as days_from_first_touch,
         assumeNotNull(first_touch_at) as first_touch_at,
         path_ended_at as last_session_started_at,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from paths
 )
 

@@ -70,7 +70,7 @@ final as (
         or has_conversion as is_engaged,
         sessions.started_at as started_at,
         sessions.ended_at as ended_at,
-        {{ device_rows_stamp() }} as deduplicated_at
+        {{ device_rows_stamp() }} as built_at
     from sessions
     left join converting_sessions
         on

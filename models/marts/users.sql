@@ -90,7 +90,7 @@ final as (
         activity.first_seen_at as first_seen_at,
         identifies.signed_up_at as signed_up_at,
         activity.last_seen_at as last_seen_at,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from devices
     left join activity
         on devices.project_id = activity.project_id and devices.user_id = activity.user_id

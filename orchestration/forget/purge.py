@@ -60,8 +60,8 @@ def purge(client: Client, target: PurgeTarget) -> Purged:
     client.command(f"drop table if exists {scratch} sync")
     columns = warehouse.stored_columns(client, table)
     select = ", ".join(
-        f"if({device_condition()}, now64(3), deduplicated_at) as deduplicated_at"
-        if target.reprocess_devices and name == "deduplicated_at"
+        f"if({device_condition()}, now64(3), built_at) as built_at"
+        if target.reprocess_devices and name == "built_at"
         else f"`{name}`"
         for name in columns
     )

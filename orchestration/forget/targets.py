@@ -36,7 +36,7 @@ class PurgeTarget:
     table: str
     user_columns: tuple[str, ...] = ()
     device_columns: tuple[str, ...] = ()
-    # rows left for a person's devices get a new deduplicated_at, so that the next
+    # rows left for a person's devices get a new built_at, so that the next
     # incremental build recomputes those devices downstream
     reprocess_devices: bool = False
     # its rows reveal which devices a person touched: purged last, so a crashed run can

@@ -85,7 +85,7 @@ final as (
                 over (partition by conversion_id),
             decay_share
         ) as time_decay,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from shares
 )
 

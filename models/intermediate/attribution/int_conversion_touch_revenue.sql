@@ -125,7 +125,7 @@ final as (
         touch_number,
         touch_started_at,
         converted_at,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from touch_revenue
     left join earlier_touches_credited using (project_id, conversion_id)
 )

@@ -84,7 +84,7 @@ final as (
         count() over (partition by conversion_id) as touch_count,
         dateDiff('millisecond', touch_started_at, converted_at) / 86400000 as touch_age_days,
         touch_started_at,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from touches_in_window
     window conversion_touches as (
         partition by conversion_id

@@ -100,7 +100,7 @@ final as (
         toDecimal128(round(toDecimal128(currencies.revenue, 6) * exchange_rate, 6), 6)
             as reporting_revenue,
         currencies.conversion_date as conversion_date,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from currencies
     asof left join rates
         on

@@ -89,7 +89,7 @@ named_conversions as (
         conversion_name,
         revenue,
         converted_at,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from all_conversions
 ),
 

@@ -22,7 +22,7 @@ events as (
         project_id,
         anonymous_id,
         occurred_at,
-        deduplicated_at
+        built_at
     from {{ ref('int_events_deduplicated') }}
     where {{ in_change_set(changed_devices, 'project_id, anonymous_id') }}
 ),
@@ -46,7 +46,7 @@ devices as (
         anonymous_id,
         count() as event_count,
         max(events_in_last_minute) as peak_events_per_minute,
-        max(deduplicated_at) as deduplicated_at
+        max(built_at) as built_at
     from events_with_rate
     group by project_id, anonymous_id
 ),
@@ -65,7 +65,7 @@ final as (
                 as Bool
             ) as is_bot,
         {% endif %}
-        deduplicated_at
+        built_at
     from devices
 )
 

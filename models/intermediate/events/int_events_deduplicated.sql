@@ -80,7 +80,7 @@ final as (
         occurred_at,
         received_at,
         inserted_at,
-        now64(3) as deduplicated_at
+        now64(3) as built_at
     from new_first_deliveries
 )
 

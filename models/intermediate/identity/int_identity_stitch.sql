@@ -102,7 +102,7 @@ final as (
         validity.valid_from as valid_from,
         validity.valid_to as valid_to,
         assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }}))
-            as deduplicated_at
+            as built_at
     from link_counts
     inner join validity
         on

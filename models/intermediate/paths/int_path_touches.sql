@@ -123,7 +123,7 @@ all_touches as (
 final as (
     select
         *,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from all_touches
 )
 

@@ -78,7 +78,7 @@ final as (
         is_conversion,
         first_touch_at,
         path_ended_at,
-        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as deduplicated_at
+        assumeNotNull((select changes_through from {{ ref('int_limits_this_run') }})) as built_at
     from transformed
 )
 

@@ -116,7 +116,7 @@ final as (
         device_event_number + device_event_number_offset as device_event_number,
         occurred_at,
         session_started_at,
-        {{ device_rows_stamp() }} as deduplicated_at
+        {{ device_rows_stamp() }} as built_at
     from sessions
 )
 

@@ -72,7 +72,7 @@ final as (
         ) as has_google_click_id,
         started_at,
         ended_at,
-        {{ device_rows_stamp() }} as deduplicated_at
+        {{ device_rows_stamp() }} as built_at
     from sessions
 )
 

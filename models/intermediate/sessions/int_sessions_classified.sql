@@ -91,7 +91,7 @@ final as (
         duration_seconds,
         started_at,
         ended_at,
-        {{ device_rows_stamp() }} as deduplicated_at
+        {{ device_rows_stamp() }} as built_at
     from categorized
 )
 

@@ -18,8 +18,8 @@ final as (
         toString(anonymous_id) as anonymous_id
     from {{ ref('int_events_deduplicated') }}
     where
-        deduplicated_at > (select changes_after from limits)
-        and deduplicated_at <= (select changes_through from limits)
+        built_at > (select changes_after from limits)
+        and built_at <= (select changes_through from limits)
 )
 
 select * from final

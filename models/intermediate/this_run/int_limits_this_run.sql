@@ -8,7 +8,7 @@ applied as (
 ),
 
 newest_event as (
-    select max(deduplicated_at) as stamp from {{ ref('int_events_deduplicated') }}
+    select max(built_at) as stamp from {{ ref('int_events_deduplicated') }}
 ),
 
 final as (

@@ -28,7 +28,7 @@ rewritten_sessions as (
         min(started_at) as changed_from
     from {{ ref('int_sessions_classified') }}
     where
-        deduplicated_at > (select changes_through from limits)
+        built_at > (select changes_through from limits)
         and (project_id, anonymous_id) in (select project_id, anonymous_id from changed_devices)
     group by project_id, anonymous_id
 ),

@@ -49,7 +49,7 @@ def build_metadata(relations: dict, started_at: dt.datetime) -> dict:
         window = (
             client.query(
                 "select count(), min(received_at), max(received_at) "
-                "from analytics.int_events_deduplicated where deduplicated_at >= {t:DateTime64(3)}",
+                "from analytics.int_events_deduplicated where built_at >= {t:DateTime64(3)}",
                 parameters={"t": started_at},
             ).result_rows
             if "analytics.int_events_deduplicated" in sizes
