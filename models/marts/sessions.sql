@@ -19,8 +19,8 @@
     )
 }}
 -- sort key: BI filters sessions by project and time range
--- device grain, kept like models/intermediate/per_device/ (config in dbt_project.yml): an
--- incremental run replaces the sessions of a changed device from its earliest change, and the
+-- device grain, kept by regions like int_sessions_classified: an incremental run replaces the
+-- sessions of a changed device from its earliest change, and the
 -- sessions that gained or lost a conversion without a change of their own device (a user's
 -- first signup moving to another device). Bot devices leave by the post-hook, as there
 -- (docs/incremental.md)
