@@ -20,10 +20,9 @@
 }}
 -- sort key: BI filters sessions by project and time range
 -- device grain, kept by regions like int_sessions_classified: an incremental run replaces the
--- sessions of a changed device from its earliest change, and the
--- sessions that gained or lost a conversion without a change of their own device (a user's
--- first signup moving to another device). Bot devices leave by the post-hook, as there
--- (docs/incremental.md)
+-- sessions of a changed device from its earliest change, and the sessions that gained or lost
+-- a conversion without a change of their own device (a user's first signup moving to another
+-- device). Bot devices leave by the post-hook, as there (docs/incremental.md)
 
 with
 
