@@ -61,9 +61,8 @@
 {#- A filter on a model's input: its rows whose `columns` are a key of `change_set` (a ref()
     the model makes itself), on an incremental run; every row on a full build. -#}
 {% macro in_change_set(change_set, columns) -%}
-    {%- if is_incremental() -%}
-    ({{ columns }}) in (select {{ change_set_key(change_set.identifier) }} from {{ change_set }})
-    {%- else -%}
-    true
+    {%- if not is_incremental() -%}
+        {{- return('true') -}}
     {%- endif -%}
+    ({{ columns }}) in (select {{ change_set_key(change_set.identifier) }} from {{ change_set }})
 {%- endmacro %}

@@ -58,7 +58,9 @@ identifies as (
         min(occurred_at) as signed_up_at
     from {{ ref('int_events_deduplicated') }}
     where
-        event_name = '$identify' and user_id is not null and {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
+        event_name = '$identify'
+        and user_id is not null
+        and {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
     group by project_id, user_id
 ),
 

@@ -33,7 +33,9 @@ touches as (
 sessions as (
     -- the owner's own sessions only: a device of theirs also holds sessions of other people
     select * from {{ ref('int_sessions_classified') }}
-    where {{ in_change_set(owner_devices, 'project_id, anonymous_id') }} and {{ in_change_set(changed_owners, owner_key()) }}
+    where
+        {{ in_change_set(owner_devices, 'project_id, anonymous_id') }}
+        and {{ in_change_set(changed_owners, owner_key()) }}
 ),
 
 conversion_touches as (

@@ -29,7 +29,7 @@ rewritten_sessions as (
     from {{ ref('int_sessions_classified') }}
     where
         built_at > (select changes_through from limits)
-        and (project_id, anonymous_id) in (select project_id, anonymous_id from changed_devices)
+        and (project_id, anonymous_id) in changed_devices
     group by project_id, anonymous_id
 ),
 
@@ -46,9 +46,12 @@ device_changes as (
 ),
 
 linked_users as (
-    select distinct project_id, anonymous_id, user_id
+    select distinct
+        project_id,
+        anonymous_id,
+        user_id
     from {{ ref('int_identity_stitch') }}
-    where (project_id, anonymous_id) in (select project_id, anonymous_id from changed_devices)
+    where (project_id, anonymous_id) in changed_devices
 ),
 
 owner_changes as (
