@@ -189,10 +189,11 @@ def test_the_transforms_var_reaches_every_path_mart(built):
 
 def test_the_transform_unit_tests_pass(built):
     """unique, exposure, first_n, last_n, remove_if_not_all and their chaining, pinned by the
-    dbt unit tests in models/intermediate/_intermediate__models.yml."""
+    dbt unit tests in models/intermediate/paths/_paths__models.yml."""
     result = run_dbt(["test", "--select", "int_paths_transformed,test_type:unit"], quiet=True)
-    # seven unit tests, and the project's on-run-end hook, which dbt counts too
-    assert "PASS=8" in result.stdout and "ERROR=0" in result.stdout
+    # seven unit tests, and the project's three hooks (on-run-start, two on-run-end), which dbt
+    # counts too
+    assert "PASS=10" in result.stdout and "ERROR=0" in result.stdout
 
 
 def test_a_bad_transform_fails_the_build_with_its_reason(built):

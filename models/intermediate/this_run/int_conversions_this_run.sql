@@ -3,13 +3,18 @@
         unique_key='project_id, conversion_id',
     )
 }}
--- the conversions whose rows this run recomputes: each event of a conversion definition's
--- event_name owned by an owner of int_owners_this_run, at or after that owner's changed_from,
--- under every definition it could convert under (one that stopped converting, a signup that is
--- no longer the user's first, loses its rows). A conversion's rows depend on its event and its
--- owner's sessions in the lookback before it, and nothing of the owner's before changed_from
--- changed. An event whose owner changed is on a changed device, whose every owner is in
--- int_owners_this_run, the old one included. (docs/incremental.md)
+-- the conversions whose rows this run recomputes, under every definition their event could
+-- convert under (one that stopped converting, a signup no longer the user's first, loses its
+-- rows): each conversion event at or after the changed_from of its owner in
+-- int_owners_this_run (its resolved user, else its device), and each one on a changed device at
+-- or after the device's changed_from, whatever became of it (a bot device's events left the
+-- identified events). A conversion's rows depend on its event and its owner's sessions in the
+-- lookback before it, and nothing of the owner's before changed_from changed; an event whose
+-- owner changed is on a changed device. (docs/incremental.md)
+{%- set event_names = [] %}
+{%- for definition in var('millimetric__conversions') %}
+    {%- do event_names.append(sql_string_literal(definition['event_name'])) %}
+{%- endfor %}
 
 with
 
@@ -24,30 +29,56 @@ devices as (
 events as (
     select
         project_id,
+        anonymous_id,
         event_id,
         event_name,
-        occurred_at,
+        occurred_at
+    from {{ ref('int_events_deduplicated') }}
+    where
+        event_name in ({{ event_names | join(', ') }})
+        and (project_id, anonymous_id) in devices
+),
+
+event_owners as (
+    select
+        project_id,
+        event_id,
         if(resolved_user_id is null, 'device', 'user') as owner_type,
         assumeNotNull(coalesce(resolved_user_id, anonymous_id)) as owner_id
     from {{ ref('int_events_identified') }}
     where
-        event_name in (
-            {%- for definition in var('millimetric__conversions') %}
-            {{ sql_string_literal(definition['event_name']) }}{{ "," if not loop.last }}
-            {%- endfor %}
-        )
-        and (project_id, anonymous_id) in (select project_id, anonymous_id from devices)
+        event_name in ({{ event_names | join(', ') }})
+        and (project_id, anonymous_id) in devices
 ),
 
-changed_events as (
+changed_by_owner as (
+    select events.*
+    from events
+    inner join event_owners
+        on events.project_id = event_owners.project_id and events.event_id = event_owners.event_id
+    inner join owners
+        on
+            event_owners.project_id = owners.project_id
+            and event_owners.owner_type = owners.owner_type
+            and event_owners.owner_id = owners.owner_id
+    where events.occurred_at >= owners.changed_from
+),
+
+changed_by_device as (
     select events.*
     from events
     inner join owners
         on
             events.project_id = owners.project_id
-            and events.owner_type = owners.owner_type
-            and events.owner_id = owners.owner_id
+            and owners.owner_type = 'device'
+            and events.anonymous_id = owners.owner_id
     where events.occurred_at >= owners.changed_from
+),
+
+changed_events as (
+    select * from changed_by_owner
+    union all
+    select * from changed_by_device
 ),
 
 final as (
