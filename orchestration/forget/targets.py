@@ -11,7 +11,10 @@ from pathlib import Path
 from orchestration import settings
 
 # A column with one of these names identifies a person or a device, or carries what they did.
-PERSONAL_COLUMN = re.compile(r"(^|_)(user_id|anonymous_id)$|^(traits|properties|raw_line)$")
+# owner_id: a user_id or an anonymous_id (int_owners_this_run)
+PERSONAL_COLUMN = re.compile(
+    r"(^|_)(user_id|anonymous_id|owner_id)$|^(traits|properties|raw_line)$"
+)
 # Tables that need no purge: views hold nothing; these keep only bare ids, by design.
 EXEMPT_TABLES = {
     "raw.forget_requests": "the erasure request itself: the record that it was asked for",

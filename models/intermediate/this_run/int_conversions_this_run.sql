@@ -52,7 +52,10 @@ event_owners as (
 ),
 
 changed_by_owner as (
-    select events.*
+    select
+        events.project_id as project_id,
+        events.event_id as event_id,
+        events.event_name as event_name
     from events
     inner join event_owners
         on events.project_id = event_owners.project_id and events.event_id = event_owners.event_id
@@ -65,7 +68,10 @@ changed_by_owner as (
 ),
 
 changed_by_device as (
-    select events.*
+    select
+        events.project_id as project_id,
+        events.event_id as event_id,
+        events.event_name as event_name
     from events
     inner join owners
         on

@@ -1,0 +1,18 @@
+
+
+with
+
+key_counts as (
+    select
+        conversion_id, session_id,
+        count() as row_count
+    from `analytics`.`int_conversion_touches`
+    group by conversion_id, session_id
+),
+
+final as (
+    select * from key_counts
+    where row_count > 1
+)
+
+select * from final

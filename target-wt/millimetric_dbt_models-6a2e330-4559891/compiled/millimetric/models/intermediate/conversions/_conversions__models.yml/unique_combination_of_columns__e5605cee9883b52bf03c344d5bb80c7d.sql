@@ -1,0 +1,18 @@
+
+
+with
+
+key_counts as (
+    select
+        project_id, conversion_id,
+        count() as row_count
+    from `analytics`.`int_conversion_revenue_converted`
+    group by project_id, conversion_id
+),
+
+final as (
+    select * from key_counts
+    where row_count > 1
+)
+
+select * from final

@@ -1,0 +1,18 @@
+
+
+with
+
+key_counts as (
+    select
+        project_id, anonymous_id,
+        count() as row_count
+    from `analytics`.`int_devices_bot_flagged`
+    group by project_id, anonymous_id
+),
+
+final as (
+    select * from key_counts
+    where row_count > 1
+)
+
+select * from final

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select path_id
+from `analytics`.`int_paths_transformed`
+where path_id is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select session_id
+from `analytics`.`int_sessions_aggregated`
+where session_id is null
+
+

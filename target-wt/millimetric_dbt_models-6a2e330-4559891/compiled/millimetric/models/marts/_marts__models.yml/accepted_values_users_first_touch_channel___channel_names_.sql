@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        first_touch_channel as value_field,
+        count(*) as n_records
+
+    from `marts`.`users`
+    group by first_touch_channel
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'Direct','Cross-network','Paid Shopping','Paid Search','Paid Social','Paid Video','Display','Paid Other','Organic Shopping','Organic Social','Organic Video','Organic Search','Referral','Email','Affiliates','Audio','SMS','Mobile Push Notifications','Unassigned'
+)
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select model
+from `marts`.`attribution_credits`
+where model is null
+
+

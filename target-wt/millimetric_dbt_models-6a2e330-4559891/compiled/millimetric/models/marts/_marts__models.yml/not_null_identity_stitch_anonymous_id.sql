@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select anonymous_id
+from `marts`.`identity_stitch`
+where anonymous_id is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select project_id
+from `marts`.`path_summary`
+where project_id is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select user_id
+from `marts`.`users`
+where user_id is null
+
+

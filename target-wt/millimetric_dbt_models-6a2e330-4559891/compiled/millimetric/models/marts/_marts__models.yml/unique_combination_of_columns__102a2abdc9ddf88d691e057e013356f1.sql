@@ -1,0 +1,18 @@
+
+
+with
+
+key_counts as (
+    select
+        project_id, conversion_name, channel_path,
+        count() as row_count
+    from `marts`.`path_summary`
+    group by project_id, conversion_name, channel_path
+),
+
+final as (
+    select * from key_counts
+    where row_count > 1
+)
+
+select * from final

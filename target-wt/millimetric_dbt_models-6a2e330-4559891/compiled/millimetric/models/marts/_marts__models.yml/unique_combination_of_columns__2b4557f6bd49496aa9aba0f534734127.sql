@@ -1,0 +1,18 @@
+
+
+with
+
+key_counts as (
+    select
+        project_id, session_date, channel, source, medium, campaign, entry_path,
+        count() as row_count
+    from `marts`.`web_daily`
+    group by project_id, session_date, channel, source, medium, campaign, entry_path
+),
+
+final as (
+    select * from key_counts
+    where row_count > 1
+)
+
+select * from final

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select pattern
+from `analytics`.`bot_user_agents`
+where pattern is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select currency
+from `analytics`.`currency_rates`
+where currency is null
+
+

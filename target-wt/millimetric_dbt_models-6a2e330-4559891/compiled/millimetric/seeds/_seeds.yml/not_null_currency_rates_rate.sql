@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select rate
+from `analytics`.`currency_rates`
+where rate is null
+
+

@@ -1,0 +1,28 @@
+
+    
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    path_id as unique_field,
+    count(*) as n_records
+
+from `analytics`.`int_paths_transformed`
+where path_id is not null
+group by path_id
+having count(*) > 1
+
+
+
+  
+  
+    ) dbt_internal_test

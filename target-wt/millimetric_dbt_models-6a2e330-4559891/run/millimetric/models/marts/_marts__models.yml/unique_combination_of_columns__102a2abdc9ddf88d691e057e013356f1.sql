@@ -1,0 +1,32 @@
+
+    
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+
+with
+
+key_counts as (
+    select
+        project_id, conversion_name, channel_path,
+        count() as row_count
+    from `marts`.`path_summary`
+    group by project_id, conversion_name, channel_path
+),
+
+final as (
+    select * from key_counts
+    where row_count > 1
+)
+
+select * from final
+
+  
+  
+    ) dbt_internal_test

@@ -1,0 +1,36 @@
+
+    
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+with all_values as (
+
+    select
+        category as value_field,
+        count(*) as n_records
+
+    from `analytics`.`bot_user_agents`
+    group by category
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'search_crawler','social_preview','seo_crawler','ai_crawler','headless_browser','http_library','uptime_monitor','generic'
+)
+
+
+
+  
+  
+    ) dbt_internal_test

@@ -1,0 +1,32 @@
+
+    
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+
+with
+
+key_counts as (
+    select
+        currency, valid_from,
+        count() as row_count
+    from `analytics`.`currency_rates`
+    group by currency, valid_from
+),
+
+final as (
+    select * from key_counts
+    where row_count > 1
+)
+
+select * from final
+
+  
+  
+    ) dbt_internal_test
