@@ -1,4 +1,0 @@
-
--- Fixture for int_devices_bot_flagged
-select CAST(defaultValueOfTypeName('LowCardinality(String)') AS LowCardinality(String)) as "project_id", CAST(defaultValueOfTypeName('String') AS String) as "anonymous_id", CAST(defaultValueOfTypeName('UInt64') AS UInt64) as "event_count", CAST(defaultValueOfTypeName('UInt64') AS UInt64) as "peak_events_per_minute", CAST(defaultValueOfTypeName('Bool') AS Bool) as "is_bot", CAST(defaultValueOfTypeName('DateTime64(3)') AS DateTime64(3)) as "deduplicated_at"
-    limit 0
