@@ -27,18 +27,14 @@
     {%- for result in results if result.status == 'success' -%}
         {%- do succeeded.append(result.node.unique_id) -%}
     {%- endfor -%}
-    {%- set limits = [] -%}
     {%- for node in graph.nodes.values() if node.resource_type == 'model' -%}
         {%- if node.config.change_set and node.unique_id not in succeeded -%}
             {{- return('') -}}
         {%- endif -%}
-        {%- if node.name == 'int_limits_this_run' -%}
-            {%- do limits.append(node) -%}
-        {%- endif -%}
     {%- endfor -%}
+    {%- set node = graph.nodes['model.' ~ project_name ~ '.int_limits_this_run'] -%}
     {%- set limits = api.Relation.create(
-        database=limits[0].database, schema=limits[0].schema,
-        identifier=limits[0].alias or limits[0].name
+        database=node.database, schema=node.schema, identifier=node.alias or node.name
     ) -%}
     {%- do run_query(
         'insert into audit.change_sets_applied (changes_through)'

@@ -58,9 +58,9 @@
     {%- if graph is not defined -%}
         {{- return('project_id') -}}
     {%- endif -%}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.name == change_set -%}
-        {{- return(node.config.unique_key) -}}
-    {%- endfor -%}
-    {{ exceptions.raise_compiler_error(this ~ ': no change-set model named ' ~ change_set) }}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ change_set) -%}
+    {%- if node is none -%}
+        {{ exceptions.raise_compiler_error(this ~ ': no change-set model named ' ~ change_set) }}
+    {%- endif -%}
+    {{- return(node.config.unique_key) -}}
 {%- endmacro %}

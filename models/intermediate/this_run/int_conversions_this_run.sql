@@ -97,7 +97,7 @@ final as (
         ))) as conversion_id
     from changed_events
     where event_name = {{ sql_string_literal(definition['event_name']) }}
-    {% if not loop.last %}union distinct{% endif %}
+    {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 )
 
