@@ -10,7 +10,11 @@ import pytest
 
 from orchestration import settings
 from orchestration.forget import propagate_pending, request_forget
-from orchestration.forget.targets import load_manifest, purge_targets
+from orchestration.forget.targets import (
+    INCREMENTAL_MATERIALIZATIONS,
+    load_manifest,
+    purge_targets,
+)
 from orchestration.runtime import warehouse
 from orchestration.runtime.dbt_cli import run_dbt
 from tests.eventkit import T0, Event, insert_events, minutes
@@ -608,7 +612,8 @@ def table_ids() -> dict[str, str]:
     incremental = [
         f"{node['schema']}.{node.get('alias') or node['name']}"
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+        if node["resource_type"] == "model"
+        and node["config"]["materialized"] in INCREMENTAL_MATERIALIZATIONS
     ]
     with warehouse.connect() as client:
         ids = dict(

@@ -1,5 +1,5 @@
-{#- A post-hook of every device-region model (int_events_sessionized to marts.sessions, set
-    in each one's config): delete the rows of the devices int_devices_bot_flagged flags as
+{#- Run by every device-region model (int_events_sessionized to marts.sessions; its
+    materialization): delete the rows of the devices int_devices_bot_flagged flags as
     machine-like. int_events_sessionized, the first of them, leaves bot devices out of
     what it reads, so a full build has none to delete. Deleting here removes what a device
     left before its newest events flagged it: an incremental run replaces only the part of a
@@ -11,9 +11,11 @@
     {%- set on_bot_device -%}
         (project_id, anonymous_id) in ({{ bot_devices() }})
     {%- endset -%}
-    {%- if execute and run_query(
+    {%- if run_query(
         'select count() from ' ~ this ~ ' where ' ~ on_bot_device
     ).columns[0].values()[0] > 0 -%}
-    delete from {{ this }} where {{ on_bot_device }}
+        {%- call statement('delete_bot_devices') -%}
+            delete from {{ this }} where {{ on_bot_device }}
+        {%- endcall -%}
     {%- endif -%}
 {%- endmacro %}

@@ -1,22 +1,27 @@
-{#- The regions of the device-grain models whose change reaches further back than their input's
-    changed rows: int_events_sessionized (a new event joins a stored session), int_events_identified
-    (a first link re-identifies the whole device) and marts.sessions (a conversion moved). The
-    other models take changed_device_regions(); the staging, reading and replacing are in
-    device_regions_changed_since_last_run.sql. -#}
+{#- The regions of the device-region models whose change reaches further back than their
+    input's changed rows, named by each one's `regions` config: int_events_sessionized (a new
+    event joins a stored session), int_events_identified (a first link re-identifies the whole
+    device) and marts.sessions (a conversion moved). The other models take
+    changed_device_regions() (device_regions.sql). -#}
 
-{#- marts.sessions' own changes: stored sessions whose has_conversion no longer matches
-    int_conversions (a user's first signup moved to another device, a re-stitch gave a purchase
-    to someone else); is_engaged counts it. Two columns of the stored sessions, no events. -#}
-{% macro sessions_whose_conversions_moved() -%}
-    select
-        project_id,
-        anonymous_id,
-        started_at as changed_from
-    from {{ this }}
-    where
-        has_conversion != ((project_id, session_id) in (
-            select project_id, session_id from {{ ref('int_conversions') }}
-        ))
+{#- marts.sessions' regions: its input's changes, and its own: stored sessions whose
+    has_conversion no longer matches int_conversions (a user's first signup moved to another
+    device, a re-stitch gave a purchase to someone else); is_engaged counts it. Two columns of
+    the stored sessions, no events. -#}
+{% macro sessions_device_regions() -%}
+    {{- require_stored_columns(['has_conversion']) -}}
+    {%- set conversions_moved -%}
+        select
+            project_id,
+            anonymous_id,
+            started_at as changed_from
+        from {{ this }}
+        where
+            has_conversion != ((project_id, session_id) in (
+                select project_id, session_id from {{ ref('int_conversions') }}
+            ))
+    {%- endset -%}
+    {{ changed_device_regions(also_changed=conversions_moved) }}
 {%- endmacro %}
 
 {#- int_events_sessionized's regions. A new event can only join the stored session of the
@@ -114,6 +119,7 @@
     with no link before its region and a link inside it (its first link arrived, or an earlier
     one) has its whole history re-identified, without being re-sessionized. -#}
 {% macro identified_device_regions() -%}
+    {{- require_stored_columns(['latest_linked_user_id']) -}}
     with
 
     changed_devices as (

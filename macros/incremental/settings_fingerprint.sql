@@ -19,7 +19,8 @@
 {#- Whether this incremental model's table was built under other settings than these -#}
 {% macro settings_changed() -%}
     {%- set current = env_var('MILLIMETRIC_SETTINGS_FINGERPRINT', '') -%}
-    {%- if not execute or not current or model.config.materialized != 'incremental' -%}
+    {%- set materialized = model.config.materialized -%}
+    {%- if not execute or not current or materialized not in incremental_materializations() -%}
         {{- return(false) -}}
     {%- endif -%}
     {{- return(once_per_rendering('settings_changed', query_settings_changed)) -}}
@@ -47,7 +48,7 @@
     {%- set rows = [] -%}
     {%- for result in results
         if result.node.resource_type == 'model' and result.status == 'success'
-        and result.node.config.materialized == 'incremental' -%}
+        and result.node.config.materialized in incremental_materializations() -%}
         {%- set name = result.node.schema ~ '.' ~ (result.node.alias or result.node.name) -%}
         {%- do rows.append(
             '(' ~ sql_string_literal(name) ~ ', ' ~ sql_string_literal(current) ~ ')'

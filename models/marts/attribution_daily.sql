@@ -1,17 +1,15 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
+        materialized='daily_rollup',
+        day_column='conversion_date',
+        days_of={'attribution_credits': 'converted_at'},
         engine='MergeTree',
         order_by='(project_id, conversion_date, conversion_name, model)',
-        pre_hook="{{ delete_days_whose_inputs_changed(
-            {'attribution_credits': 'converted_at'}, 'conversion_date'
-        ) }}",
-        post_hook="{{ finish_days_rebuild() }}",
     )
 }}
 -- sort key: dashboards chart one project's conversions by day
--- an incremental run replaces the days whose credits changed (days_whose_inputs_changed.sql)
+-- an incremental run replaces the days whose credits changed
+-- (macros/materializations/daily_rollup.sql)
 
 with
 

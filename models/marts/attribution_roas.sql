@@ -1,19 +1,18 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
-        engine='MergeTree',
-        order_by='(project_id, activity_date, model, channel, source, medium, campaign)',
-        pre_hook="{{ delete_days_whose_inputs_changed({
+        materialized='daily_rollup',
+        day_column='activity_date',
+        days_of={
             'int_ad_spend_classified': 'spend_date',
             'attribution_credits': 'coalesce(touch_started_at, converted_at)',
-        }, 'activity_date') }}",
-        post_hook="{{ finish_days_rebuild() }}",
+        },
+        engine='MergeTree',
+        order_by='(project_id, activity_date, model, channel, source, medium, campaign)',
     )
 }}
 -- sort key: dashboards read one project's date range under one model, by channel and campaign
 -- an incremental run replaces the days whose spend or credits changed
--- (days_whose_inputs_changed.sql)
+-- (macros/materializations/daily_rollup.sql)
 
 with
 

@@ -1,28 +1,19 @@
+-- depends_on: {{ ref('int_devices_bot_flagged') }} (its materialization deletes bot devices)
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
+        materialized='device_region',
+        time_column='started_at',
+        changes_in='int_sessions_classified',
+        regions='sessions_device_regions',
         engine='MergeTree',
         order_by='(project_id, started_at, anonymous_id)',
-        pre_hook="{{ stage_device_regions_changed_since_last_run(
-            changed_device_regions(
-                ref('int_sessions_classified'),
-                'started_at',
-                also_changed=sessions_whose_conversions_moved(),
-            ),
-            required_columns=['has_conversion'],
-        ) }}",
-        post_hook=[
-            "{{ replace_device_regions('started_at') }}",
-            "{{ delete_bot_devices() }}",
-        ],
     )
 }}
 -- sort key: BI filters sessions by project and time range
 -- device grain, kept by regions like int_sessions_classified: an incremental run replaces the
 -- sessions of a changed device from its earliest change, and the sessions that gained or lost
 -- a conversion without a change of their own device (a user's first signup moving to another
--- device). Bot devices leave by the post-hook, as there (docs/incremental.md)
+-- device). Bot devices leave by the materialization, as there (docs/incremental.md)
 
 with
 

@@ -1,19 +1,18 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
-        engine='MergeTree',
-        order_by='(project_id, session_date, channel, source, medium, campaign, entry_path)',
-        pre_hook="{{ delete_days_whose_inputs_changed({
+        materialized='daily_rollup',
+        day_column='session_date',
+        days_of={
             'sessions': 'started_at',
             'attribution_credits': 'coalesce(touch_started_at, converted_at)',
-        }, 'session_date') }}",
-        post_hook="{{ finish_days_rebuild() }}",
+        },
+        engine='MergeTree',
+        order_by='(project_id, session_date, channel, source, medium, campaign, entry_path)',
     )
 }}
 -- sort key: dashboards read one project's date range, then group by channel and source
 -- an incremental run replaces the days whose sessions or credits changed
--- (days_whose_inputs_changed.sql)
+-- (macros/materializations/daily_rollup.sql)
 {%- set session_counts = [
     'visitor_count', 'new_visitor_count', 'person_count', 'session_count',
     'engaged_session_count', 'bounce_count', 'pageview_count',

@@ -24,7 +24,10 @@ EXEMPT_TABLES = {
 EXEMPT_DATABASES = {
     "truth": "synthetic ground truth from `millimetric generate`, for tests: no real person",
 }
-PURGED_MATERIALIZATIONS = ("table", "incremental", "snapshot")
+# The materializations that keep their table between runs; the dbt side's list is
+# macros/incremental/is_incremental.sql
+INCREMENTAL_MATERIALIZATIONS = ("incremental", "device_region", "daily_rollup")
+PURGED_MATERIALIZATIONS = ("table", "snapshot", *INCREMENTAL_MATERIALIZATIONS)
 # Table settings every purge target carries: parts replaced by a forget are deleted from disk
 # within seconds rather than after the default 8 minutes (docs/forget.md). dbt_project.yml gives
 # every model table the same settings.

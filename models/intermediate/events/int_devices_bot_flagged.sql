@@ -9,7 +9,7 @@
         query_settings={'optimize_read_in_window_order': 1},
     )
 }}
--- sort key: the device-grain models' post-hook and forget look devices up by key
+-- sort key: the device-region models' bot delete and forget look devices up by key
 -- read in order: the window follows int_events_deduplicated's sort key, so no event is sorted
 -- in memory. A device's flag depends on all its events: an incremental run recomputes the
 -- devices of int_devices_this_run whole

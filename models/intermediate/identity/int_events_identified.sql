@@ -1,17 +1,12 @@
+-- depends_on: {{ ref('int_devices_bot_flagged') }} (its materialization deletes bot devices)
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
+        materialized='device_region',
+        time_column='occurred_at',
+        regions='identified_device_regions',
         engine='MergeTree',
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
         query_settings={'optimize_read_in_window_order': 1},
-        pre_hook="{{ stage_device_regions_changed_since_last_run(
-            identified_device_regions(), required_columns=['latest_linked_user_id']
-        ) }}",
-        post_hook=[
-            "{{ replace_device_regions() }}",
-            "{{ delete_bot_devices() }}",
-        ],
     )
 }}
 -- sort key: sessions aggregate one device's events in time order

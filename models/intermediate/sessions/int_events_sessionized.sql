@@ -1,15 +1,11 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
+        materialized='device_region',
+        time_column='occurred_at',
+        regions='sessionized_device_regions',
         engine='MergeTree',
         order_by='(project_id, anonymous_id, occurred_at, event_id)',
         query_settings={'optimize_aggregation_in_order': 1, 'max_block_size': 8192},
-        pre_hook="{{ stage_device_regions_changed_since_last_run(sessionized_device_regions()) }}",
-        post_hook=[
-            "{{ replace_device_regions() }}",
-            "{{ delete_bot_devices() }}",
-        ],
     )
 }}
 -- sort key: sessions and identity resolution read one device's events in time order
@@ -29,8 +25,8 @@ events as (
 ),
 
 human_events as (
-    -- bot devices are left out here, not written and then deleted by the post-hook: a full
-    -- build of 10M events spent 14 s deleting them. The post-hook still removes the rows a
+    -- bot devices are left out here, not written and then deleted by the materialization: a full
+    -- build of 10M events spent 14 s deleting them. The materialization still removes the rows a
     -- device wrote before its newest events flagged it (delete_bot_devices.sql)
     select * from events
     where (project_id, anonymous_id) not in ({{ bot_devices() }})

@@ -1,17 +1,13 @@
+-- depends_on: {{ ref('int_devices_bot_flagged') }} (its materialization deletes bot devices)
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
+        materialized='device_region',
+        time_column='started_at',
+        changes_in='int_events_identified',
+        changes_at='session_started_at',
         engine='MergeTree',
         order_by='(project_id, anonymous_id, started_at)',
         query_settings={'optimize_aggregation_in_order': 1},
-        pre_hook="{{ stage_device_regions_changed_since_last_run(
-            changed_device_regions(ref('int_events_identified'), 'session_started_at')
-        ) }}",
-        post_hook=[
-            "{{ replace_device_regions('started_at') }}",
-            "{{ delete_bot_devices() }}",
-        ],
     )
 }}
 -- sort key: a changed device's latest sessions are replaced together

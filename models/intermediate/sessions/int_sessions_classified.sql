@@ -1,17 +1,12 @@
+-- depends_on: {{ ref('int_devices_bot_flagged') }} (its materialization deletes bot devices)
 -- depends_on: {{ ref('channel_source_categories') }}
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
+        materialized='device_region',
+        time_column='started_at',
+        changes_in='int_sessions_aggregated',
         engine='MergeTree',
         order_by='(project_id, anonymous_id, started_at)',
-        pre_hook="{{ stage_device_regions_changed_since_last_run(
-            changed_device_regions(ref('int_sessions_aggregated'), 'started_at')
-        ) }}",
-        post_hook=[
-            "{{ replace_device_regions('started_at') }}",
-            "{{ delete_bot_devices() }}",
-        ],
     )
 }}
 -- sort key: a changed device's latest sessions are replaced together

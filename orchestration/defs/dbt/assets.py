@@ -12,6 +12,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from orchestration import settings
 from orchestration.defs.dbt.translator import MillimetricTranslator
 from orchestration.defs.project import dbt_project
+from orchestration.forget.targets import INCREMENTAL_MATERIALIZATIONS
 from orchestration.runtime import warehouse
 from orchestration.runtime.runs import WAREHOUSE_POOL
 
@@ -73,7 +74,8 @@ def rebuilt_for_settings(manifest: dict, current: str) -> list[str]:
     incremental = {
         relation(node)
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+        if node["resource_type"] == "model"
+        and node["config"]["materialized"] in INCREMENTAL_MATERIALIZATIONS
     }
     with warehouse.connect() as client:
         existing = {

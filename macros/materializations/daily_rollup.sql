@@ -1,6 +1,10 @@
 {#- Daily rollups (attribution_daily, attribution_roas, web_daily; docs/incremental.md).
     A rollup's rows of a day are computed from its inputs' rows of that day alone, so an
     incremental run replaces only the days whose input rows changed.
+        config(materialized='daily_rollup',
+               day_column='activity_date',                        -- the rollup's day
+               days_of={'int_ad_spend_classified': 'spend_date',  -- each input, and the
+                        'attribution_credits': 'converted_at'})   -- time of its rows' day
     A day's fingerprint, per input, is its row count and the sum of its rows' hashes. An input
     with a row stamp (built_at) hashes it: every row an incremental run rewrites gets a
     new one, and only those it recomputes are rewritten (per device region, per conversion).
@@ -8,11 +12,28 @@
     hashed, so the fingerprints hold no personal data. Each hash also covers the model's own
     SQL: changing it rebuilds every day. A changed setting rebuilds the whole model
     (settings_fingerprint.sql).
-    The pre-hook stages every day's fingerprints in memory and compares them with the ones the
-    table was last built from. It stages the days that differ and deletes their rows. The model's
-    SQL reads its inputs on those days, and dbt appends the rows. The post-hook then stores the
-    new fingerprints. A build that fails before that point leaves the old fingerprints, so the
-    next build rebuilds those days again. -#}
+    Every run stages every day's fingerprints in memory. An incremental run compares them with
+    the ones the table was last built from, stages the days that differ and deletes their rows;
+    the model's SQL reads its inputs on those days (day_is_rebuilt), and the rows are inserted.
+    The new fingerprints are stored last: a build that fails before that point leaves the old
+    ones, so the next build rebuilds those days again. -#}
+{% materialization daily_rollup, adapter='clickhouse' %}
+    {%- set target = this.incorporate(type='table') -%}
+    {{ run_hooks(pre_hooks) }}
+    {%- do stage_day_fingerprints(config.require('days_of')) -%}
+    {%- if is_incremental() -%}
+        {%- do delete_days_whose_inputs_changed(config.require('day_column')) -%}
+        {%- call statement('main') -%}
+            {{ clickhouse__insert_into(target, sql, config.get('contract').enforced) }}
+        {%- endcall -%}
+    {%- else -%}
+        {%- do build_in_full(target) -%}
+    {%- endif -%}
+    {%- do store_day_fingerprints() -%}
+    {{ run_hooks(post_hooks) }}
+    {%- do persist_docs(target, model) -%}
+    {{ return({'relations': [target]}) }}
+{%- endmaterialization %}
 
 {% macro rollup_days_to_rebuild() -%}
     {{ this.incorporate(path={'identifier': this.identifier ~ '__days_to_rebuild'}) }}
@@ -35,12 +56,8 @@
     {{- 'built_at' if 'built_at' in columns else '*' -}}
 {%- endmacro %}
 
-{#- The pre-hook. `inputs` maps each input model's name to the expression of its rows' day;
-    `day_column` is the rollup's own day column. -#}
-{% macro delete_days_whose_inputs_changed(inputs, day_column) -%}
-    {%- if not execute -%}
-        {{- return('') -}}
-    {%- endif -%}
+{#- `inputs` maps each input model's name to the expression of its rows' day -#}
+{% macro stage_day_fingerprints(inputs) -%}
     {%- set sql = sql_string_literal(model.checksum.checksum) -%}
     {%- do run_query('drop table if exists ' ~ rollup_fingerprints_now() ~ ' sync') -%}
     {%- call statement('stage_rollup_fingerprints') -%}
@@ -60,9 +77,10 @@
             {{ 'union all' if not loop.last }}
         {% endfor -%}
     {%- endcall -%}
-    {%- if not is_incremental() -%}
-        {{- return('') -}}
-    {%- endif -%}
+{%- endmacro %}
+
+{#- `day_column` is the rollup's own day column -#}
+{% macro delete_days_whose_inputs_changed(day_column) -%}
     {%- do run_query('drop table if exists ' ~ rollup_days_to_rebuild() ~ ' sync') -%}
     {%- call statement('stage_rollup_days_to_rebuild') -%}
         create table {{ rollup_days_to_rebuild() }} engine = Memory as
@@ -72,13 +90,14 @@
     {%- set days = run_query('select count() from ' ~ rollup_days_to_rebuild()) -%}
     {%- set days = days.columns[0].values()[0] -%}
     {%- do log(this ~ ': rebuilding ' ~ days ~ ' changed project-days', info=True) -%}
-    {%- if days == 0 -%}
-        {{- return('') -}}
+    {%- if days > 0 -%}
+        {%- call statement('delete_rollup_days') -%}
+            delete from {{ this }}
+            where (project_id, {{ day_column }}) in (
+                select project_id, day from {{ rollup_days_to_rebuild() }}
+            )
+        {%- endcall -%}
     {%- endif -%}
-    delete from {{ this }}
-    where (project_id, {{ day_column }}) in (
-        select project_id, day from {{ rollup_days_to_rebuild() }}
-    )
 {%- endmacro %}
 
 {#- The (project_id, day) whose fingerprints differ from the stored ones, in either direction:
@@ -113,16 +132,13 @@
     (project_id, toDate({{ day }})) in (select project_id, day from {{ rollup_days_to_rebuild() }})
 {%- endmacro %}
 
-{#- The post-hook: keep the fingerprints the rows were built from, drop the staging -#}
-{% macro finish_days_rebuild() -%}
-    {%- if not execute -%}
-        {{- return('') -}}
-    {%- endif -%}
+{#- Keep the fingerprints the rows were built from, drop the staging -#}
+{% macro store_day_fingerprints() -%}
     {%- call statement('store_rollup_fingerprints') -%}
         create or replace table {{ rollup_fingerprints_stored() }}
         engine = MergeTree order by (project_id, day, input)
         as select * from {{ rollup_fingerprints_now() }}
     {%- endcall -%}
     {%- do run_query('drop table if exists ' ~ rollup_days_to_rebuild() ~ ' sync') -%}
-    drop table if exists {{ rollup_fingerprints_now() }} sync
+    {%- do run_query('drop table if exists ' ~ rollup_fingerprints_now() ~ ' sync') -%}
 {%- endmacro %}
