@@ -14,14 +14,18 @@
     changes. A full build builds the table whole. -#}
 {% materialization device_region, adapter='clickhouse' %}
     {%- set target = this.incorporate(type='table') -%}
+    {%- set time_column = config.require('time_column') -%}
+    {%- set regions = config.get('regions', 'changed_device_regions') -%}
+    {%- if regions not in context -%}
+        {{ exceptions.raise_compiler_error(this ~ ': regions=' ~ regions ~ ' names no macro') }}
+    {%- endif -%}
     {{ run_hooks(pre_hooks) }}
     {%- if is_incremental() -%}
-        {%- set regions = context[config.get('regions', 'changed_device_regions')] -%}
-        {%- do stage_device_regions(regions()) -%}
+        {%- do stage_device_regions(context[regions]()) -%}
         {%- call statement('main') -%}
             {{ clickhouse__insert_into(target, sql, config.get('contract').enforced) }}
         {%- endcall -%}
-        {%- do replace_device_regions(config.require('time_column')) -%}
+        {%- do replace_device_regions(time_column) -%}
     {%- else -%}
         {%- do build_in_full(target) -%}
     {%- endif -%}
