@@ -36,17 +36,19 @@ from orchestration.runtime import warehouse
 STAGE = "raw.events_loading"
 
 # Under this the engine reads a file; over it (a line of hundreds of MiB) it stops and Python
-# reads the file instead. Blocks of at most 8 MiB of lines keep a normal file's use near half
-# of it; bigger blocks run faster but cross it (docs/loading.md, *Speed*).
+# reads the file instead. Blocks of at most 4 MiB of lines, gathered into parts of at most
+# 8 MiB, keep a file of ordinary traffic under 250 MiB, whatever its size, in the same time as
+# twice those sizes, which took 350-400 MiB and now and then crossed the limit
+# (docs/loading.md, *Speed*).
 _ENGINE_MEMORY = 400 * 1024 * 1024
 _ENGINE_SETTINGS = {
     "max_memory_usage": _ENGINE_MEMORY,
     "input_format_parallel_parsing": 0,
     "max_block_size": 65536,
-    "input_format_max_block_size_bytes": 8 * 1024 * 1024,
+    "input_format_max_block_size_bytes": 4 * 1024 * 1024,
     # the insert gathers blocks up to this much before it writes a part (default: 1M rows)
-    "min_insert_block_size_rows": 65536,
-    "min_insert_block_size_bytes": 16 * 1024 * 1024,
+    "min_insert_block_size_rows": 32768,
+    "min_insert_block_size_bytes": 8 * 1024 * 1024,
     # evaluate each expression once per block: lazily (per branch of every if) it costs 30x
     "short_circuit_function_evaluation": "disable",
 }
